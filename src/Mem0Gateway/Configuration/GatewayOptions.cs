@@ -14,6 +14,8 @@ public sealed class GatewayOptions
     /// <summary>Address the management listener binds to.</summary>
     public string ManagementAddress { get; set; } = "0.0.0.0";
 
+    public GatewayLimitsOptions Limits { get; set; } = new();
+
     /// <summary>One listener per upstream service, keyed by the YARP ClusterId (which is also the <c>service</c> label).</summary>
     public Dictionary<string, ServiceListenerOptions> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -1,6 +1,7 @@
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Hosting;
@@ -27,6 +28,7 @@ public static class GatewayApplication
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
+        builder.Services.AddGatewayPrivacy(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -8,6 +8,7 @@ internal static class KestrelListenerExtensions
     /// <summary>One listener per service plus the management listener, all from the Gateway section.</summary>
     public static void ListenOnGatewayPorts(this KestrelServerOptions kestrel, GatewayOptions options)
     {
+        kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
         foreach (var service in options.Services.Values)
         {
