@@ -1,4 +1,5 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Health;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
@@ -29,6 +30,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewayHealth(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -36,6 +38,7 @@ public static class GatewayApplication
         app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
+        app.MapGatewayHealth();
         app.MapGatewayProxy();
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
