@@ -6,7 +6,7 @@ namespace Mem0Gateway.Health;
 
 /// <summary>
 /// Counts yarp.json reloads and says once, in one line, why an edit was rejected. YARP keeps the last good config live
-/// when an edit fails to load or validate; the first load at startup is not a reload and is not counted.
+/// when an edit fails to parse, load or validate; the first load at startup is not a reload and is not counted.
 /// </summary>
 internal sealed partial class ConfigReloadListener : IConfigChangeListener
 {
@@ -16,8 +16,9 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
     private int _applied;
     private int _failedInThisReload;
 
-    public ConfigReloadListener(GatewayMetrics metrics, ILogger<ConfigReloadListener> logger)
+    public ConfigReloadListener(GatewayMetrics metrics, ConfigFileLoadFailures fileFailures, ILogger<ConfigReloadListener> logger)
     {
+        fileFailures.Failed += Fail;
         _success = metrics.ConfigReloadsTotal.WithLabels("success");
         _failure = metrics.ConfigReloadsTotal.WithLabels("failure");
         _success.Publish();
@@ -61,13 +62,21 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
         Log.ReloadRejected(_logger, Describe(exception));
     }
 
-    /// <summary>YARP's validation errors, one per problem, without stack traces.</summary>
+    /// <summary>YARP's validation errors (one per problem) or the parse error with its line, without stack traces.</summary>
     internal static string Describe(Exception exception)
     {
         var messages = exception is AggregateException aggregate
             ? aggregate.Flatten().InnerExceptions.Select(e => e.Message)
-            : [exception.InnerException?.Message ?? exception.Message];
+            : Chain(exception).Select(e => e.Message);
         return string.Join(" ", messages.Distinct());
+
+        static IEnumerable<Exception> Chain(Exception exception)
+        {
+            for (var e = exception; e is not null; e = e.InnerException)
+            {
+                yield return e;
+            }
+        }
     }
 
     private static partial class Log

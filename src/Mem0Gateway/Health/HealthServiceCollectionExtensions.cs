@@ -31,6 +31,7 @@ public static class HealthServiceCollectionExtensions
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, ProbeTimingForwarderHttpClientFactory>());
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
+        services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
         services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();
 
         var checks = services.AddHealthChecks()

@@ -91,9 +91,40 @@ public sealed class ConfigReloadTests
         await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "a successful reload after the fix");
     }
 
-    private static JsonObject GatewayFixedConfig(GatewayInstance gateway)
+    [Fact]
+    public async Task A_config_file_that_no_longer_parses_is_rejected_and_the_old_config_keeps_serving()
     {
-        var config = gateway.ReadConfig();
+        var logs = new CapturedLogs();
+        await using var stack = await GatewayWithUpstreams.StartAsync(o =>
+        {
+            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
+        });
+        var gateway = stack.Gateway;
+        using var client = gateway.Client("mem0");
+        var good = gateway.ReadConfig();
+
+        var broken = good.ToJsonString();
+        File.WriteAllText(gateway.ConfigPath, broken[..(broken.Length / 2)]); // a half-saved file
+
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "failure") >= 1, TimeSpan.FromSeconds(10), "a rejected reload");
+        Assert.Contains(logs.Messages("Proxy config edit rejected"), m => m.Contains("LineNumber", StringComparison.Ordinal));
+        using (var response = await client.GetAsync("/memories?user_id=u"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        gateway.RewriteConfig(GatewayFixedConfig(gateway, good));
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "a successful reload after the fix");
+        using (var response = await client.GetAsync("/memories?user_id=u"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    private static JsonObject GatewayFixedConfig(GatewayInstance gateway, JsonObject? good = null)
+    {
+        var config = good ?? gateway.ReadConfig();
         config["ReverseProxy"]!["Routes"]!["mem0-search"]!["Match"] = new JsonObject
         {
             ["Path"] = "/search",
