@@ -67,6 +67,19 @@ internal sealed class UpstreamHealthEvaluator
             foreach (var destination in cluster.Destinations.Values.OrderBy(d => d.DestinationId, StringComparer.Ordinal))
             {
                 var record = _registry.Find(cluster.ClusterId, destination.DestinationId);
+                int consecutiveFailures = 0;
+                DateTimeOffset? lastCheck = null;
+                TimeSpan? responseTime = null;
+                string? lastFailure = null;
+                if (record is not null)
+                {
+                    lock (record)
+                    {
+                        (consecutiveFailures, lastCheck, responseTime, lastFailure) =
+                            (record.ConsecutiveFailures, record.LastProbeAt, record.LastProbeDuration, record.LastProbeFailure);
+                    }
+                }
+
                 var up = UpstreamHealthRegistry.IsUp(destination);
                 var data = new Dictionary<string, object>
                 {
@@ -75,28 +88,28 @@ internal sealed class UpstreamHealthEvaluator
                     ["required"] = required,
                     ["activeHealth"] = destination.Health.Active.ToString(),
                     ["passiveHealth"] = destination.Health.Passive.ToString(),
-                    ["consecutiveFailures"] = record?.ConsecutiveFailures ?? 0,
+                    ["consecutiveFailures"] = consecutiveFailures,
                 };
                 if (activeEnabled)
                 {
                     data["probePath"] = active!.Path ?? "/";
                 }
 
-                if (record?.LastProbeAt is { } lastCheck)
+                if (lastCheck is { } checkedAt)
                 {
-                    data["lastCheck"] = lastCheck.ToString("O");
+                    data["lastCheck"] = checkedAt.ToString("O");
                 }
 
-                if (record?.LastProbeDuration is { } responseTime)
+                if (responseTime is { } elapsed)
                 {
-                    data["responseTimeMs"] = Math.Round(responseTime.TotalMilliseconds, 1);
+                    data["responseTimeMs"] = Math.Round(elapsed.TotalMilliseconds, 1);
                 }
 
                 string description;
                 if (!up)
                 {
                     description = destination.Health.Active == DestinationHealth.Unhealthy
-                        ? $"Down: health probe failed ({record?.LastProbeFailure ?? "unknown"})."
+                        ? $"Down: health probe failed ({lastFailure ?? "unknown"})."
                         : "Down: too many recent requests failed (transport errors or 5xx).";
                 }
                 else if (destination.Health.Active == DestinationHealth.Healthy)
@@ -111,7 +124,7 @@ internal sealed class UpstreamHealthEvaluator
                 var entry = new HealthReportEntry(
                     up ? HealthStatus.Healthy : HealthStatus.Unhealthy,
                     description,
-                    record?.LastProbeDuration ?? TimeSpan.Zero,
+                    responseTime ?? TimeSpan.Zero,
                     exception: null,
                     data,
                     tags: ["upstream", cluster.ClusterId]);
