@@ -29,7 +29,7 @@ public static class HealthServiceCollectionExtensions
         services.Decorate<IProbingRequestFactory>((sp, inner) => new TimedProbingRequestFactory(inner, sp.GetRequiredService<ProbeTimings>()));
         services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
-        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, ProbeTimingForwarderHttpClientFactory>());
+        services.Decorate<IForwarderHttpClientFactory>((sp, inner) => new ProbeTimingForwarderHttpClientFactory(inner, sp.GetRequiredService<ProbeTimings>()));
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
         services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
         services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();

@@ -4,8 +4,8 @@ using Yarp.ReverseProxy.Model;
 namespace Mem0Gateway.Health;
 
 /// <summary>
-/// Links the probe requests YARP creates to their timings: the request factory registers each probe, the HTTP
-/// handler times it, and the probe observer reads the latest timing per destination. Weak tables: nothing to clean up.
+/// Links the probe requests YARP creates to their timings: the request factory registers each probe, the cluster's
+/// client times it, and the probe observer reads the latest timing per destination. Weak tables: nothing to clean up.
 /// </summary>
 internal sealed class ProbeTimings
 {
@@ -19,7 +19,7 @@ internal sealed class ProbeTimings
         _latestByDestination.AddOrUpdate(destination, timing);
     }
 
-    /// <summary>Cheap for proxied requests (a weak-table miss), so the handler can sit on the forwarding path.</summary>
+    /// <summary>Cheap for proxied requests (a weak-table miss), so the check can sit on the forwarding path.</summary>
     public bool TryGet(HttpRequestMessage request, out ProbeTiming? timing) => _byRequest.TryGetValue(request, out timing);
 
     public TimeSpan? LatestElapsed(DestinationModel destination)

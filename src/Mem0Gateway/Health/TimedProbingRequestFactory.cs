@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Model;
 
 namespace Mem0Gateway.Health;
 
-/// <summary>Wraps YARP's probe request factory so each probe request can be timed by <see cref="ProbeTimingHandler"/>.</summary>
+/// <summary>Wraps YARP's probe request factory so each probe request can be timed by <see cref="ProbeTimingInvoker"/>.</summary>
 internal sealed class TimedProbingRequestFactory : IProbingRequestFactory
 {
     private readonly IProbingRequestFactory _inner;
