@@ -74,6 +74,8 @@ public sealed class ActiveHealthTests
         // A refused connection is conclusive: down after the first failed probe, not after the threshold of 2.
         Assert.Contains("failed 1 time(s) in a row, last: connection refused", down[0]);
         Assert.Single(logs.Messages("mem0 destination mem0-1 is up again"));
+        // Nothing else warns per failed probe (YARP's own per-probe warning with a stack trace is turned down in yarp.json).
+        Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning && l.Message.Contains("mem0-1", StringComparison.Ordinal));
     }
 
     [Fact]
