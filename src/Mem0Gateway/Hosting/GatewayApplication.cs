@@ -1,3 +1,4 @@
+using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
@@ -29,6 +30,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         configure?.Invoke(builder);
 
         var app = builder.Build();
