@@ -31,8 +31,9 @@ public sealed class McpLabels
 
     public McpLabels(McpOptions options)
     {
-        _clients = ToLabels(options.Clients, StringComparer.OrdinalIgnoreCase);
-        _tools = ToLabels(options.Tools, StringComparer.Ordinal);
+        // Client apps are path segments users type ("Claude", "claude"): one lower-case label. Tool names are exact.
+        _clients = ToLabels(options.Clients, StringComparer.OrdinalIgnoreCase, n => n.ToLowerInvariant());
+        _tools = ToLabels(options.Tools, StringComparer.Ordinal, n => n);
     }
 
     public string Client(string? name) => name is not null && _clients.TryGetValue(name, out var label) ? label : Other;
@@ -41,10 +42,10 @@ public sealed class McpLabels
 
     public static string Method(string? method) => method is not null && MethodLabels.TryGetValue(method, out var label) ? label : Other;
 
-    private static FrozenDictionary<string, string> ToLabels(IEnumerable<string> names, StringComparer comparer)
+    private static FrozenDictionary<string, string> ToLabels(IEnumerable<string> names, StringComparer comparer, Func<string, string> label)
         => names.Where(n => !string.IsNullOrWhiteSpace(n))
             .Select(n => n.Trim())
             .Where(n => n is not (Other or UnknownClient))
             .DistinctBy(n => n, comparer)
-            .ToFrozenDictionary(n => n, n => n.ToLowerInvariant() == n ? n : n.ToLowerInvariant(), comparer);
+            .ToFrozenDictionary(n => n, label, comparer);
 }

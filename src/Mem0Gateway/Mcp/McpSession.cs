@@ -14,30 +14,16 @@ public sealed class McpSession
     private readonly Dictionary<string, PendingToolCall> _pending = new(StringComparer.Ordinal);
     private readonly int _maxPending;
 
-    public McpSession(string service, string client, ulong? userHash, int maxPending)
+    public McpSession(string client, ulong? userHash, int maxPending)
     {
-        Service = service;
         Client = client;
         UserHash = userHash;
         _maxPending = maxPending;
     }
 
-    public string Service { get; }
-
     public string Client { get; }
 
     public ulong? UserHash { get; }
-
-    public int PendingCount
-    {
-        get
-        {
-            lock (_pending)
-            {
-                return _pending.Count;
-            }
-        }
-    }
 
     /// <summary>False when the id is already waiting or the session has as many unanswered calls as it may keep.</summary>
     public bool TryAddPending(string idKey, string tool, long startTimestamp)

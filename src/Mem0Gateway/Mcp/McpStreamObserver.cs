@@ -20,7 +20,6 @@ internal sealed class McpStreamObserver
     };
 
     private readonly HttpContext _context;
-    private readonly string _service;
     private readonly string _client;
     private readonly ulong? _userHash;
     private readonly McpSessionRegistry _registry;
@@ -33,11 +32,10 @@ internal sealed class McpStreamObserver
     private ulong _sessionKey;
     private McpSession? _session;
 
-    public McpStreamObserver(HttpContext context, string service, string client, ulong? userHash, McpSessionRegistry registry,
+    public McpStreamObserver(HttpContext context, string client, ulong? userHash, McpSessionRegistry registry,
         McpMetrics metrics, PersonalIdProtector protector, int maxPending, Activity? span)
     {
         _context = context;
-        _service = service;
         _client = client;
         _userHash = userHash;
         _registry = registry;
@@ -123,7 +121,7 @@ internal sealed class McpStreamObserver
         Span<char> chars = stackalloc char[id.Length];
         var length = Encoding.UTF8.GetChars(id, chars);
         var sessionId = chars[..length];
-        var session = new McpSession(_service, _client, _userHash, _maxPending);
+        var session = new McpSession(_client, _userHash, _maxPending);
         _sessionKey = _protector.Hash64(sessionId);
         if (_registry.TryAdd(_sessionKey, session))
         {

@@ -66,7 +66,7 @@ internal sealed class McpTrafficMiddleware
         ulong? userHash = context.GetRouteValue("user_id") is string { Length: > 0 } userId ? _protector.Hash64(userId) : null;
         var span = Activity.Current;
         span?.SetTag(McpSpanAttributes.Client, client);
-        var observer = new McpStreamObserver(context, route.Service, client, userHash, _registry, _metrics, _protector,
+        var observer = new McpStreamObserver(context, client, userHash, _registry, _metrics, _protector,
             settings.MaxPendingCallsPerSession, span);
         var bodyFeature = context.Features.Get<IHttpResponseBodyFeature>()!;
         context.Response.Body = new ObservingWriteStream(bodyFeature.Stream, observer.Observe);

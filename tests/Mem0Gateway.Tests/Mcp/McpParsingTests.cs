@@ -31,12 +31,12 @@ public sealed class McpParsingTests
     public void A_tools_call_gives_method_id_and_tool_but_never_the_arguments()
     {
         var message = JsonRpcRequestReader.Read(Encoding.UTF8.GetBytes(
-            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{"text":"I drink oat-milk flat whites.","name":"decoy"},"name":"add_memories"}}""")!);
-        var call = Assert.Single(message);
+            """{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{"text":"I drink oat-milk flat whites.","name":"decoy"},"name":"add_memories"}}"""));
+        var call = Assert.Single(message!);
         Assert.Equal(new JsonRpcRequest("tools/call", "n:7", "add_memories"), call);
 
         var batch = JsonRpcRequestReader.Read("""[{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":"a","method":"tools/list"}]"""u8);
-        Assert.Equal([new JsonRpcRequest("notifications/initialized", null, null), new JsonRpcRequest("tools/list", "s:a", null)], batch);
+        Assert.Equal([new JsonRpcRequest("notifications/initialized", null, null), new JsonRpcRequest("tools/list", "s:a", null)], batch!);
         Assert.Null(JsonRpcRequestReader.Read("not json"u8));
     }
 
