@@ -16,8 +16,9 @@ public sealed class McpSseSessionTests
     public async Task A_session_with_initialize_tools_list_and_tool_calls_is_counted_exactly_with_durations_and_outcomes()
     {
         await using var stack = await StartAsync();
-        stack.OpenMemory.McpResultDelays["add_memories"] = TimeSpan.FromMilliseconds(300);
-        stack.OpenMemory.McpResultDelays["search_memory"] = TimeSpan.FromMilliseconds(700);
+        // Delays well inside their buckets, so a loaded machine's overhead cannot push a call into the next one.
+        stack.OpenMemory.McpResultDelays["add_memories"] = TimeSpan.FromMilliseconds(1200);
+        stack.OpenMemory.McpResultDelays["search_memory"] = TimeSpan.FromMilliseconds(3000);
         using var client = stack.Gateway.Client("openmemory");
         client.Timeout = Timeout.InfiniteTimeSpan;
 
@@ -63,12 +64,12 @@ public sealed class McpSseSessionTests
         Assert.Equal(1, Outcomes("fail_tool", "tool_error"));
         Assert.Equal(1, Outcomes("other", "error"));
 
-        // Durations land in the bucket of the injected delay: 300 ms in (0.25, 0.5], 700 ms in (0.5, 1].
+        // Durations land in the bucket of the injected delay: 1.2 s in (1, 2.5], 3 s in (2.5, 5], no delay at most 1 s.
         double Bucket(string tool, string le) => metrics.Sum("mem0_gateway_mcp_tool_call_duration_seconds_bucket",
             ("client", "claude"), ("tool", tool), ("outcome", "result"), ("le", le));
-        Assert.Equal([0, 2], [Bucket("add_memories", "0.25"), Bucket("add_memories", "0.5")]);
-        Assert.Equal([0, 1], [Bucket("search_memory", "0.5"), Bucket("search_memory", "1")]);
-        Assert.Equal(1, Bucket("list_memories", "0.25"));
+        Assert.Equal([0, 2], [Bucket("add_memories", "1"), Bucket("add_memories", "2.5")]);
+        Assert.Equal([0, 1], [Bucket("search_memory", "2.5"), Bucket("search_memory", "5")]);
+        Assert.Equal(1, Bucket("list_memories", "1"));
 
         await session.DisposeAsync();
         var closed = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")) == 0);
@@ -115,15 +116,15 @@ public sealed class McpSseSessionTests
     [Fact]
     public async Task Calls_that_time_out_are_left_unanswered_or_belong_to_an_unseen_session_are_counted_as_such()
     {
-        await using var stack = await StartAsync(o => o.Settings["Gateway:Mcp:ToolCallTimeout"] = "00:00:01");
-        stack.OpenMemory.McpResultDelays["list_memories"] = TimeSpan.FromSeconds(3);
+        await using var stack = await StartAsync(o => o.Settings["Gateway:Mcp:ToolCallTimeout"] = "00:00:03");
+        stack.OpenMemory.McpResultDelays["list_memories"] = TimeSpan.FromSeconds(6);
         stack.OpenMemory.McpResultDelays["search_memory"] = TimeSpan.FromSeconds(60);
         using var client = stack.Gateway.Client("openmemory");
         client.Timeout = Timeout.InfiniteTimeSpan;
 
         var session = await McpSseClient.OpenAsync(client, "/mcp/cursor/sse/dora");
         await session.CallToolAsync(1, "list_memories");
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(4));
         var timedOut = await stack.Gateway.ScrapeAsync();
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")));
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_duration_seconds_count", ("tool", "list_memories"), ("outcome", "timeout")));
