@@ -58,4 +58,28 @@ public sealed class ActiveUsersThroughGatewayTests
 
         await session.DisposeAsync();
     }
+
+    [Fact]
+    public async Task Switched_off_user_and_mcp_metrics_export_no_series_and_mcp_traffic_still_flows()
+    {
+        await using var stack = await McpSseSessionTests.StartAsync(o =>
+        {
+            o.Settings["Gateway:ActiveUsers:Enabled"] = "false";
+            o.Settings["Gateway:Mcp:Enabled"] = "false";
+        });
+        using var mem0 = stack.Gateway.Client("mem0");
+        using var openMemory = stack.Gateway.Client("openmemory");
+        openMemory.Timeout = Timeout.InfiniteTimeSpan;
+
+        (await mem0.PostAsync("/memories", new StringContent("""{"messages":[],"user_id":"u1"}""", Encoding.UTF8, "application/json"))).Dispose();
+        var session = await McpSseClient.OpenAsync(openMemory, "/mcp/claude/sse/u2");
+        await session.CallToolAsync(1, "list_memories");
+        await session.WaitForResultsAsync(TimeSpan.FromSeconds(10), 1);
+        await session.DisposeAsync();
+
+        var metrics = await stack.Gateway.ScrapeAsync();
+        Assert.DoesNotContain(metrics.Samples, s => s.Name.StartsWith("mem0_gateway_mcp_", StringComparison.Ordinal)
+            || s.Name.StartsWith("mem0_gateway_active_users", StringComparison.Ordinal));
+        Assert.Equal(1, metrics.Sum("mem0_gateway_requests_total", ("route", "openmemory-mcp-messages")));
+    }
 }
