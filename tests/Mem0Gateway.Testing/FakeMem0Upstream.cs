@@ -57,9 +57,19 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
 
     public static async Task<FakeMem0Upstream> StartAsync(int? port = null)
     {
-        var upstream = new FakeMem0Upstream(port ?? FreePorts.Allocate());
-        await upstream.StartAsync();
-        return upstream;
+        for (var attempt = 1; ; attempt++)
+        {
+            var upstream = new FakeMem0Upstream(port ?? FreePorts.Allocate());
+            try
+            {
+                await upstream.StartAsync();
+                return upstream;
+            }
+            catch (IOException) when (port is null && attempt < 3)
+            {
+                // The free port was taken before we bound it: take another.
+            }
+        }
     }
 
     /// <summary>Starts (again) on the same port: a restarted backend.</summary>
@@ -82,7 +92,16 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
         MapMem0(app);
         MapOpenMemory(app);
         app.MapFallback(ctx => Json(ctx, new JsonObject { ["detail"] = "Not Found" }, 404));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         _app = app;
     }
 

@@ -38,10 +38,21 @@ public sealed class GatewayInstance : IAsyncDisposable
     public static async Task<GatewayInstance> StartAsync(GatewayInstanceOptions? options = null)
     {
         options ??= new GatewayInstanceOptions();
-        var config = GatewayTestConfig.Create(options);
-        var app = GatewayApplication.Create(["--config", config.ConfigPath], options.ConfigureBuilder);
-        await app.StartAsync();
-        return new GatewayInstance(app, config.ServicePorts, config.ManagementPort, config.Directory, config.ConfigPath);
+        for (var attempt = 1; ; attempt++)
+        {
+            var config = GatewayTestConfig.Create(options);
+            var app = GatewayApplication.Create(["--config", config.ConfigPath], options.ConfigureBuilder);
+            try
+            {
+                await app.StartAsync();
+                return new GatewayInstance(app, config.ServicePorts, config.ManagementPort, config.Directory, config.ConfigPath);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // A free port was taken by someone else between allocation and bind: try a fresh set.
+                await app.DisposeAsync();
+            }
+        }
     }
 
     /// <summary>A client of one service's port, as a mem0 client would be after switching host and port.</summary>

@@ -34,7 +34,24 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(GatewayInstanceOptions? options = null, IDictionary<string, string>? environment = null)
     {
-        var config = GatewayTestConfig.Create(options ?? new GatewayInstanceOptions());
+        for (var attempt = 1; ; attempt++)
+        {
+            var gateway = Launch(GatewayTestConfig.Create(options ?? new GatewayInstanceOptions()), environment);
+            try
+            {
+                await gateway.WaitUntilListeningAsync();
+                return gateway;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && gateway.StandardError.Concat(gateway.StandardOutput).Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+                // A free port was taken before the gateway bound it: try a fresh set.
+                await gateway.DisposeAsync();
+            }
+        }
+    }
+
+    private static GatewayProcess Launch(GatewayTestConfig config, IDictionary<string, string>? environment)
+    {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mem0Gateway.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -55,7 +72,6 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) gateway._stderr.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await gateway.WaitUntilListeningAsync();
         return gateway;
     }
 

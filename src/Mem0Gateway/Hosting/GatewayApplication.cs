@@ -1,3 +1,4 @@
+using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Management;
@@ -33,6 +34,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
+        builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -21,6 +21,8 @@ public sealed class GatewayMetrics
 
     /// <summary>Active health probes: a few ms on loopback, up to the probe timeout (default 5 s) when a host is silent.</summary>
     public static readonly double[] HealthCheckDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    /// <summary>MCP tool calls: OpenMemory's tools answer in milliseconds (list) to tens of seconds (LLM-backed add); 300 s is the default correlation timeout.</summary>
+    public static readonly double[] McpToolCallDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 
     private static readonly Exemplar.LabelKey TraceIdKey = Exemplar.Key("trace_id");
     private static readonly Exemplar.LabelKey SpanIdKey = Exemplar.Key("span_id");
@@ -115,6 +117,57 @@ public sealed class GatewayMetrics
                 LabelNames = ["result"],
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
+        // --- User activity and MCP (issue 8). Label values are bounded: service/window from config, client/tool/method
+        // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
+        ActiveUsers = factory.CreateGauge(
+            "mem0_gateway_active_users",
+            "Estimated distinct mem0 users that made a request in the window (HyperLogLog over keyed hashes; see the README for the error bound).",
+            new GaugeConfiguration { LabelNames = ["service", "window"] });
+
+        McpSessionsActive = factory.CreateGauge(
+            "mem0_gateway_mcp_sessions_active",
+            "Open MCP SSE streams, by client app.",
+            new GaugeConfiguration { LabelNames = ["client"] });
+
+        McpSessionsTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_sessions_total",
+            "MCP SSE streams opened, by client app.",
+            new CounterConfiguration { LabelNames = ["client"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        McpSessionDuration = factory.CreateHistogram(
+            "mem0_gateway_mcp_session_duration_seconds",
+            "How long MCP SSE streams stayed open, by client app.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["client"],
+                Buckets = StreamDurationBuckets,
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        McpMessagesTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_messages_total",
+            "JSON-RPC messages clients sent over MCP, by client app and method (unparsed: body not readable as JSON-RPC).",
+            new CounterConfiguration { LabelNames = ["client", "method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        McpToolCallsTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_tool_calls_total",
+            "MCP tools/call messages, by tool and client app.",
+            new CounterConfiguration { LabelNames = ["tool", "client"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        McpToolCallDuration = factory.CreateHistogram(
+            "mem0_gateway_mcp_tool_call_duration_seconds",
+            "Time from an MCP tools/call to its result (on the SSE stream or in the HTTP response), by tool, client app and outcome.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["tool", "client", "outcome"],
+                Buckets = McpToolCallDurationBuckets,
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        McpToolCallOutcomesTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_tool_call_outcomes_total",
+            "How MCP tool calls ended: result, error (JSON-RPC error), tool_error (an \"Error...\" result), timeout, abandoned (stream closed first), uncorrelated (result not observable).",
+            new CounterConfiguration { LabelNames = ["tool", "client", "outcome"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
     }
 
     public CollectorRegistry Registry { get; }
@@ -138,6 +191,21 @@ public sealed class GatewayMetrics
     public Histogram HealthCheckDuration { get; }
 
     public Counter ConfigReloadsTotal { get; }
+    public Gauge ActiveUsers { get; }
+
+    public Gauge McpSessionsActive { get; }
+
+    public Counter McpSessionsTotal { get; }
+
+    public Histogram McpSessionDuration { get; }
+
+    public Counter McpMessagesTotal { get; }
+
+    public Counter McpToolCallsTotal { get; }
+
+    public Histogram McpToolCallDuration { get; }
+
+    public Counter McpToolCallOutcomesTotal { get; }
 
     /// <summary>Exemplars only for traces that were sampled, so every exemplar leads to a trace that exists in Jaeger.</summary>
     private static Exemplar SampledTraceExemplar(Collector metric, double value)

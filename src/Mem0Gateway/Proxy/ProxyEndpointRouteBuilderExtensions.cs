@@ -1,3 +1,5 @@
+using Mem0Gateway.ActiveUsers;
+
 namespace Mem0Gateway.Proxy;
 
 public static class ProxyEndpointRouteBuilderExtensions
@@ -11,6 +13,8 @@ public static class ProxyEndpointRouteBuilderExtensions
             {
                 pipeline.UseMiddleware<ForwarderOutcomeMiddleware>();
                 pipeline.UseMiddleware<EventStreamShutdownMiddleware>();
+                // Active users and MCP metrics (issue 8): inside the outcome step, so they see the response it classifies.
+                pipeline.UseGatewayUserActivity();
                 // The lambda overload replaces YARP's defaults: add them back, or load balancing and passive health are off.
                 pipeline.UseSessionAffinity();
                 pipeline.UseLoadBalancing();

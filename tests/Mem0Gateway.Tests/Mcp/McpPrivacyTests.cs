@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+using Mem0Gateway.Testing;
+using OpenTelemetry.Trace;
+
+namespace Mem0Gateway.Tests.Mcp;
+
+/// <summary>
+/// User ids, MCP session ids and memory text sent in paths, queries and bodies appear nowhere on /metrics, in the logs,
+/// or in the span attributes the MCP instrumentation sets.
+/// </summary>
+public sealed class McpPrivacyTests
+{
+    private const string SseUser = "privacy-user-9f2e";
+    private const string HttpUser = "privacy-http-user-41c7";
+    private const string RestUser = "privacy-rest-user-77aa";
+    private const string MemoryText = "My passport number is X1234567 and I live at 12 Elm Street";
+    private const string SearchText = "where does the passport holder live";
+
+    [Fact]
+    public async Task Ids_and_memory_text_never_reach_metrics_logs_or_mcp_span_attributes()
+    {
+        var spans = new List<Activity>();
+        var logs = new CapturingLoggerProvider();
+        await using var stack = await McpSseSessionTests.StartAsync(options =>
+        {
+            // What users run with: the repository's log levels, not the quieter test default.
+            options.Settings["Logging:LogLevel:Default"] = "Information";
+            options.ConfigureBuilder = builder =>
+            {
+                builder.Logging.AddProvider(logs);
+                builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddInMemoryExporter(spans));
+            };
+        });
+        using var openMemory = stack.Gateway.Client("openmemory");
+        openMemory.Timeout = Timeout.InfiniteTimeSpan;
+        using var mem0 = stack.Gateway.Client("mem0");
+
+        var session = await McpSseClient.OpenAsync(openMemory, $"/mcp/claude/sse/{SseUser}");
+        var sessionId = session.SessionId;
+        await session.CallToolAsync(1, "add_memories", new() { ["text"] = MemoryText });
+        await session.CallToolAsync(2, "search_memory", new() { ["query"] = SearchText });
+        await session.WaitForResultsAsync(TimeSpan.FromSeconds(10), 1, 2);
+        using (var content = new StringContent("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"add_memories\",\"arguments\":{\"text\":\"" + MemoryText + "\"}}}", Encoding.UTF8, "application/json"))
+        {
+            (await openMemory.PostAsync($"/mcp/cursor/http/{HttpUser}", content)).Dispose();
+        }
+
+        (await mem0.GetAsync($"/memories?user_id={RestUser}")).Dispose();
+        using (var content = new StringContent($$"""{"messages":[{"role":"user","content":"{{MemoryText}}"}],"user_id":"{{RestUser}}"}""", Encoding.UTF8, "application/json"))
+        {
+            (await mem0.PostAsync("/memories", content)).Dispose();
+        }
+
+        await session.DisposeAsync();
+        var metrics = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
+        await Task.Delay(200); // the SSE server span ends as the stream's request completes
+        string[] secrets = [SseUser, HttpUser, RestUser, sessionId, MemoryText, "passport", SearchText];
+
+        // Everything was seen and counted...
+        Assert.Equal(3, metrics.Sum("mem0_gateway_mcp_tool_calls_total"));
+        Assert.Equal(2, metrics.Sum("mem0_gateway_active_users", ("service", "openmemory"), ("window", "5m")));
+        Assert.Equal(1, metrics.Sum("mem0_gateway_active_users", ("service", "mem0"), ("window", "5m")));
+
+        // ...and nothing personal is in the exposition, or in any log line.
+        foreach (var secret in secrets)
+        {
+            Assert.DoesNotContain(secret, metrics.Text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(logs.Lines, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
+        }
+
+        // The MCP attributes follow the OTel conventions and hold bounded values or keyed tokens. The url.* attributes
+        // are the HTTP instrumentation's (the tracing work redacts those); every other attribute is checked.
+        // The ASP.NET Core activity source is process-wide: keep the spans of this test's gateway.
+        var port = stack.Gateway.ServicePorts["openmemory"];
+        var server = spans.ToArray().Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port)).ToList();
+        var toolSpans = server.Where(s => s.GetTagItem("gen_ai.tool.name") is not null).ToList();
+        Assert.Equal(3, toolSpans.Count);
+        Assert.All(toolSpans, s => Assert.Equal("tools/call", s.GetTagItem("mcp.method.name")));
+        Assert.All(toolSpans, s => Assert.Equal("execute_tool", s.GetTagItem("gen_ai.operation.name")));
+        Assert.Equal(["add_memories", "add_memories", "search_memory"], toolSpans.Select(s => (string)s.GetTagItem("gen_ai.tool.name")!).Order());
+        var stream = Assert.Single(server, s => s.GetTagItem("mcp.session.id") is not null);
+        Assert.Matches("^h:[0-9a-f]{16}$", (string)stream.GetTagItem("mcp.session.id")!);
+        Assert.Equal("claude", stream.GetTagItem("mem0.mcp.client"));
+
+        foreach (var span in spans.ToArray())
+        {
+            foreach (var (key, value) in span.Tags.Where(t => !t.Key.StartsWith("url.", StringComparison.Ordinal)))
+            {
+                Assert.DoesNotContain(secrets, s => value?.Contains(s, StringComparison.OrdinalIgnoreCase) == true);
+            }
+
+            Assert.DoesNotContain(secrets, s => span.DisplayName.Contains(s, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+}
