@@ -66,6 +66,25 @@ public sealed class GatewayInstance : IAsyncDisposable
         return new MetricsSnapshot(text);
     }
 
+    /// <summary>
+    /// Scrapes until <paramref name="done"/> holds (or 10 s pass) and returns the last scrape for the test to assert on:
+    /// for what the gateway records after the client already has its answer (aborts, stream ends, probes).
+    /// </summary>
+    public async Task<MetricsSnapshot> ScrapeUntilAsync(Func<MetricsSnapshot, bool> done)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var metrics = await ScrapeAsync();
+            if (done(metrics) || watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return metrics;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Reads the gateway's config file as JSON, to edit and <see cref="RewriteConfig"/>.</summary>
     public JsonObject ReadConfig() => JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();
 

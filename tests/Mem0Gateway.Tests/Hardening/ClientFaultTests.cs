@@ -19,7 +19,7 @@ public sealed class ClientFaultTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, cts.Token));
         }
 
-        var metrics = await WaitForAsync(stack.Gateway, m => m.Sum("mem0_gateway_requests_total", ("status_code", "499")) == 12);
+        var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_requests_total", ("status_code", "499")) == 12);
         Assert.Equal(12, metrics.Sum("mem0_gateway_requests_total", ("route", "mem0-search"), ("status_code", "499")));
         Assert.Equal(12, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "mem0-search"), ("error", "client_abort")));
         Assert.Equal(0, metrics.Sum("mem0_gateway_upstream_errors_total", ("error", "upstream_5xx")));
@@ -43,23 +43,8 @@ public sealed class ClientFaultTests
             await body.ReadAtLeastAsync(buffer, buffer.Length);
         } // disposed mid-body: the connection is closed under the gateway's feet
 
-        var metrics = await WaitForAsync(stack.Gateway, m => m.Sum("mem0_gateway_requests_total", ("route", "openmemory-backup-export")) == 1);
+        var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_requests_total", ("route", "openmemory-backup-export")) == 1);
         Assert.Equal(1, metrics.Sum("mem0_gateway_requests_total", ("route", "openmemory-backup-export"), ("status_code", "499")));
         Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "openmemory-backup-export"), ("error", "client_abort")));
-    }
-
-    internal static async Task<MetricsSnapshot> WaitForAsync(GatewayInstance gateway, Func<MetricsSnapshot, bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var metrics = await gateway.ScrapeAsync();
-            if (done(metrics) || watch.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return metrics;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class UpstreamFaultTests
         });
         Assert.IsType<HttpRequestException>(failure);
 
-        var metrics = await WaitForAsync(gateway, m => m.Sum("mem0_gateway_upstream_errors_total", ("error", error)) == 1);
+        var metrics = await gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_upstream_errors_total", ("error", error)) == 1);
         Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "mem0-get-all"), ("error", error)));
         Assert.Equal(0, metrics.Sum("mem0_gateway_upstream_errors_total", ("error", "client_abort")));
 
@@ -75,7 +75,7 @@ public sealed class UpstreamFaultTests
 
         Assert.NotNull(failure);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the trickle held the request for {watch.Elapsed}");
-        var metrics = await WaitForAsync(gateway, m => m.Sum("mem0_gateway_upstream_errors_total", ("error", "timeout")) == 1);
+        var metrics = await gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_upstream_errors_total", ("error", "timeout")) == 1);
         Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "mem0-get-all"), ("error", "timeout")));
     }
 
@@ -124,20 +124,5 @@ public sealed class UpstreamFaultTests
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal(20, live.RequestsTo("GET", "/memories").Count());
-    }
-
-    private static async Task<MetricsSnapshot> WaitForAsync(GatewayInstance gateway, Func<MetricsSnapshot, bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var metrics = await gateway.ScrapeAsync();
-            if (done(metrics) || watch.Elapsed > TimeSpan.FromSeconds(5))
-            {
-                return metrics;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }

@@ -53,7 +53,7 @@ public sealed class McpPrivacyTests
         }
 
         await session.DisposeAsync();
-        var metrics = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
+        var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
         await Task.Delay(200); // the SSE server span ends as the stream's request completes
         string[] secrets = [SseUser, HttpUser, RestUser, sessionId, MemoryText, "passport", SearchText];
 

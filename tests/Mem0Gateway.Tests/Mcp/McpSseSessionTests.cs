@@ -23,7 +23,7 @@ public sealed class McpSseSessionTests
         client.Timeout = Timeout.InfiniteTimeSpan;
 
         var session = await McpSseClient.OpenAsync(client, "/mcp/claude/sse/alice-4711");
-        var open = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")) == 1);
+        var open = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")) == 1);
         Assert.Equal(1, open.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")));
         Assert.Equal(1, open.Sum("mem0_gateway_mcp_sessions_total", ("client", "claude")));
 
@@ -47,7 +47,7 @@ public sealed class McpSseSessionTests
         Assert.StartsWith("Error:", results[7]["result"]!["content"]![0]!["text"]!.GetValue<string>());
         Assert.NotNull(results[8]["error"]);
 
-        var metrics = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_tool_call_outcomes_total") == 6);
+        var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_tool_call_outcomes_total") == 6);
         double Messages(string method) => metrics.Sum("mem0_gateway_mcp_messages_total", ("client", "claude"), ("method", method));
         Assert.Equal([1, 1, 1, 6, 1, 1], new[] { "initialize", "notifications/initialized", "tools/list", "tools/call", "ping", "other" }.Select(Messages));
         Assert.Equal(11, metrics.Sum("mem0_gateway_mcp_messages_total"));
@@ -72,7 +72,7 @@ public sealed class McpSseSessionTests
         Assert.Equal(1, Bucket("list_memories", "1"));
 
         await session.DisposeAsync();
-        var closed = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")) == 0);
+        var closed = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")) == 0);
         Assert.Equal(0, closed.Sum("mem0_gateway_mcp_sessions_active", ("client", "claude")));
         Assert.Equal(1, closed.Sum("mem0_gateway_mcp_sessions_total", ("client", "claude")));
         Assert.Equal(1, closed.Sum("mem0_gateway_mcp_session_duration_seconds_count", ("client", "claude")));
@@ -90,13 +90,13 @@ public sealed class McpSseSessionTests
         var claude2 = await McpSseClient.OpenAsync(client, "/mcp/Claude/sse/u2");
         var cursor = await McpSseClient.OpenAsync(client, "/mcp/cursor/sse/u1");
         var homegrown = await McpSseClient.OpenAsync(client, "/mcp/my-homegrown-agent-7f3a/sse/u3");
-        var all = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 4);
+        var all = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 4);
         Assert.Equal([2, 1, 1], new[] { "claude", "cursor", "other" }.Select(c => all.Sum("mem0_gateway_mcp_sessions_active", ("client", c))));
         Assert.DoesNotContain("homegrown", all.Text);
 
         await claude1.DisposeAsync();
         await homegrown.DisposeAsync();
-        var two = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 2);
+        var two = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 2);
         Assert.Equal([1, 1, 0], new[] { "claude", "cursor", "other" }.Select(c => two.Sum("mem0_gateway_mcp_sessions_active", ("client", c))));
 
         // A session the upstream ends is over too.
@@ -105,7 +105,7 @@ public sealed class McpSseSessionTests
             upstreamSession.Close();
         }
 
-        var none = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
+        var none = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
         Assert.Equal(0, none.Sum("mem0_gateway_mcp_sessions_active"));
         Assert.Equal([2, 1, 1], new[] { "claude", "cursor", "other" }.Select(c => none.Sum("mem0_gateway_mcp_sessions_total", ("client", c))));
         Assert.Equal(4, none.Sum("mem0_gateway_mcp_session_duration_seconds_count"));
@@ -139,7 +139,7 @@ public sealed class McpSseSessionTests
 
         await session.CallToolAsync(3, "search_memory");
         await session.DisposeAsync();
-        var metrics = await Eventually.ScrapeUntilAsync(stack.Gateway, m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
+        var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_tool_calls_total", ("tool", "add_memories"), ("client", "unknown")));
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "add_memories"), ("client", "unknown"), ("outcome", "uncorrelated")));
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "search_memory"), ("client", "cursor"), ("outcome", "abandoned")));

@@ -48,8 +48,7 @@ public sealed class StreamingTests : IAsyncLifetime
         session.Close();
         Assert.Null(await ReadToEndOfStreamAsync(reader, cts.Token));
 
-        var after = await WaitForAsync(async () => await _stack.Gateway.ScrapeAsync(),
-            m => m.Sum("mem0_gateway_stream_duration_seconds_count", ("route", "openmemory-mcp-sse")) == 1);
+        var after = await _stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_stream_duration_seconds_count", ("route", "openmemory-mcp-sse")) == 1);
         Assert.Equal(1, after.Sum("mem0_gateway_stream_time_to_first_byte_seconds_count", ("route", "openmemory-mcp-sse")));
         Assert.Equal(0, after.Sum("mem0_gateway_request_duration_seconds_count", ("route", "openmemory-mcp-sse")));
         Assert.Equal(1, after.Sum("mem0_gateway_requests_total", ("route", "openmemory-mcp-sse"), ("operation", "mcp_stream"), ("status_code", "200")));
@@ -95,20 +94,5 @@ public sealed class StreamingTests : IAsyncLifetime
         }
 
         return line;
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || watch.Elapsed > TimeSpan.FromSeconds(5))
-            {
-                return value;
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
