@@ -1,8 +1,10 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Logging;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.Tracing;
 
 namespace Mem0Gateway.Hosting;
 
@@ -29,6 +31,8 @@ public static class GatewayApplication
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewayTracing(builder.Configuration, gateway);
+        builder.AddGatewayLogging(gateway);
         configure?.Invoke(builder);
 
         var app = builder.Build();
