@@ -47,11 +47,16 @@ public sealed class TracedStack : IAsyncDisposable
     /// A client of one service port that, unlike an ordinary HttpClient in this process, is not itself traced: it sends
     /// only the trace headers a test puts on its requests.
     /// </summary>
-    public HttpClient Client(string service) => new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })
+    public HttpClient Client(string service)
     {
-        BaseAddress = Gateway.ServiceAddress(service),
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })
+        {
+            BaseAddress = Gateway.ServiceAddress(service),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("mem0gw-tests/1.0");
+        return client;
+    }
 
     public IReadOnlyList<Activity> SpansOf(string traceId) => Spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
 
