@@ -30,9 +30,9 @@ public static class GatewayApplication
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
-        builder.Services.AddGatewayPrivacy(builder.Configuration);
         builder.Services.AddGatewayTracing(builder.Configuration, gateway);
         builder.AddGatewayLogging(gateway);
+        builder.Services.AddGatewayPrivacy(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
