@@ -49,7 +49,11 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
         }
 
         var http = request.HttpContext;
-        http.Request.Body = ByteCountingStream.ForRequest(http.Request.Body, request);
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
+        {
+            http.Request.Body = ByteCountingStream.ForRequest(http.Request.Body, request);
+        }
+
         http.Response.Body = ByteCountingStream.ForResponse(http.Response.Body, request);
     }
 
