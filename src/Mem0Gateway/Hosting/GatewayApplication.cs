@@ -1,4 +1,5 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
@@ -33,13 +34,19 @@ public static class GatewayApplication
         builder.Services.AddGatewayTracing(builder.Configuration, gateway);
         builder.AddGatewayLogging(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewayManagement(builder.Configuration);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
+        builder.Services.AddGatewayHealth(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTrustedForwardedHeaders(gateway.ForwardedHeaders);
         app.UseRouting();
+        app.UseManagementToken();
         app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
+        app.MapGatewayHealth();
         app.MapGatewayProxy();
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
