@@ -52,14 +52,15 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
             return;
         }
 
-        _success.Inc();
+        // Said before counted: whoever sees the count can already read the line.
         Log.ReloadApplied(_logger);
+        _success.Inc();
     }
 
     private void Fail(Exception exception)
     {
-        _failure.Inc();
         Log.ReloadRejected(_logger, Describe(exception));
+        _failure.Inc();
     }
 
     /// <summary>YARP's validation errors (one per problem) or the parse error with its line, without stack traces.</summary>

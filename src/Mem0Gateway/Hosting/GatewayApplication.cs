@@ -1,10 +1,12 @@
 using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
+using Mem0Gateway.Logging;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.Tracing;
 
 namespace Mem0Gateway.Hosting;
 
@@ -30,6 +32,8 @@ public static class GatewayApplication
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
+        builder.Services.AddGatewayTracing(builder.Configuration, gateway);
+        builder.AddGatewayLogging(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);

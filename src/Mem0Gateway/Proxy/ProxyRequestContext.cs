@@ -52,6 +52,16 @@ public sealed class ProxyRequestContext
 
     public TimeSpan? TimeToFirstByte => ResponseStartedTimestamp == 0 ? null : Stopwatch.GetElapsedTime(StartTimestamp, ResponseStartedTimestamp);
 
+    /// <summary>Bytes of request body read from the client; counted only while the access log is on.</summary>
+    public long RequestBodyBytes { get; private set; }
+
+    /// <summary>Bytes of response body written to the client; counted only while the access log is on.</summary>
+    public long ResponseBodyBytes { get; private set; }
+
+    internal void AddRequestBodyBytes(int count) => RequestBodyBytes += count;
+
+    internal void AddResponseBodyBytes(int count) => ResponseBodyBytes += count;
+
     /// <summary>How forwarding went, as seen inside the proxy pipeline while timeouts were still live.</summary>
     internal UpstreamErrorKind UpstreamError { get; private set; }
 

@@ -1,0 +1,34 @@
+using Mem0Gateway.Configuration;
+using Mem0Gateway.Proxy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serilog.Extensions.Logging;
+
+namespace Mem0Gateway.Logging;
+
+public static class LoggingWebApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Every log line as ECS JSON on stdout (Serilog behind Microsoft.Extensions.Logging; levels from
+    /// <c>Logging:LogLevel</c>), plus one access-log line per proxied request when <c>Gateway:AccessLog:Enabled</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayLogging(this WebApplicationBuilder builder, GatewayOptions options)
+    {
+        builder.Logging.ClearProviders();
+        // These two log each request's raw URL (query string, MCP user-id path) at Information/Debug; the access log
+        // replaces them, redacted. Pinned here so no config level can bring them back.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.TryAddSingleton(_ => GatewayLogOutput.StandardOutput());
+        services.AddSingleton<GatewayLogPipeline>();
+        services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<GatewayLogPipeline>().Logger, dispose: false));
+        services.TryAddSingleton<RequestUrlRedactor>();
+        if (options.AccessLog.Enabled)
+        {
+            services.AddSingleton<IProxyRequestObserver, AccessLogObserver>();
+        }
+
+        return builder;
+    }
+}

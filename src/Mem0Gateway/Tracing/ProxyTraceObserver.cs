@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Mem0Gateway.Logging;
+using Mem0Gateway.Proxy;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Mem0Gateway.Tracing;
+
+/// <summary>
+/// Puts the route, mem0 operation and service on each proxied request's SERVER span, keeps personal ids out of its
+/// <c>url.path</c>, and hands the trace id back to the client in <c>X-Trace-Id</c> and W3C <c>traceresponse</c>.
+/// </summary>
+internal sealed class ProxyTraceObserver : IProxyRequestObserver
+{
+    public const string TraceIdHeader = "X-Trace-Id";
+    public const string TraceResponseHeader = "traceresponse";
+
+    private static readonly Func<object, Task> WriteTraceHeadersCallback = WriteTraceHeaders;
+
+    private readonly RequestUrlRedactor _redactor;
+
+    public ProxyTraceObserver(RequestUrlRedactor redactor) => _redactor = redactor;
+
+    public void OnRequestStarted(ProxyRequestContext request)
+    {
+        var context = request.HttpContext;
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (activity is null)
+        {
+            return;
+        }
+
+        context.Response.OnStarting(WriteTraceHeadersCallback, context);
+        if (!activity.IsAllDataRequested)
+        {
+            return;
+        }
+
+        var route = request.Route;
+        activity.SetTag("mem0.service", route.Service);
+        if (!route.IsProxied)
+        {
+            // No route: OTel conventions forbid a raw path in http.route; the span stays named "{METHOD}".
+            return;
+        }
+
+        activity.SetTag("http.route", route.Template);
+        activity.SetTag("mem0.route", route.RouteId);
+        activity.SetTag("mem0.operation", route.Operation);
+        if (_redactor.HasPersonalSegments(route))
+        {
+            var path = _redactor.RedactPath(route, context.Request.Path.Value ?? string.Empty);
+            activity.SetTag("url.path", path);
+            activity.SetCustomProperty(RedactedRequestPath.PropertyName, new RedactedRequestPath(_redactor, path));
+        }
+    }
+
+    public void OnRequestCompleted(ProxyRequestContext request)
+    {
+        var activity = request.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (activity is null || !activity.IsAllDataRequested)
+        {
+            return;
+        }
+
+        if (request.DestinationId is { } destination)
+        {
+            activity.SetTag("mem0.destination", destination);
+        }
+
+        if (request.Error != UpstreamErrorKind.None)
+        {
+            activity.SetTag("error.type", request.Error.ToLabel());
+            if (request.Error != UpstreamErrorKind.ClientAbort)
+            {
+                activity.SetStatus(ActivityStatusCode.Error);
+            }
+        }
+    }
+
+    /// <summary>Set when the headers go out, so an upstream's own trace headers cannot replace the gateway's.</summary>
+    private static Task WriteTraceHeaders(object state)
+    {
+        var context = (HttpContext)state;
+        if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IdFormat: ActivityIdFormat.W3C } activity)
+        {
+            var headers = context.Response.Headers;
+            headers[TraceIdHeader] = activity.TraceId.ToHexString();
+            // version-traceid-spanid-flags of the gateway's server span; flags say whether the trace was recorded.
+            headers[TraceResponseHeader] = activity.Id;
+        }
+
+        return Task.CompletedTask;
+    }
+}

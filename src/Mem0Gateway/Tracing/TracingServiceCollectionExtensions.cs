@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Mem0Gateway.Configuration;
+using Mem0Gateway.Logging;
+using Mem0Gateway.Proxy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Mem0Gateway.Tracing;
+
+public static class TracingServiceCollectionExtensions
+{
+    /// <summary>
+    /// OpenTelemetry tracing of the proxy ports: one SERVER span per request (continuing an incoming traceparent), one
+    /// CLIENT span per upstream attempt whose id the upstream receives as parent. The sampler comes from
+    /// <c>OTEL_TRACES_SAMPLER</c>/<c>_ARG</c> (default parent-based always-on); spans leave over OTLP only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> or <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> is set.
+    /// </summary>
+    public static IServiceCollection AddGatewayTracing(this IServiceCollection services, IConfiguration configuration, GatewayOptions options)
+    {
+        services.TryAddSingleton<RequestUrlRedactor>();
+        if (!options.Tracing.Enabled)
+        {
+            services.AddSingleton<IForwarderHttpClientFactory, TraceContextPassThroughHttpClientFactory>();
+            return services;
+        }
+
+        services.AddSingleton<IProxyRequestObserver, ProxyTraceObserver>();
+        var managementPort = options.ManagementPort;
+        var exportOverOtlp = IsOtlpExportConfigured(configuration);
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(TelemetryServiceName.From(configuration)))
+            .WithTracing(tracing =>
+            {
+                tracing
+                    // Scrapes and health checks of the management port are not traffic anyone wants to trace.
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Connection.LocalPort != managementPort)
+                    // YARP's active health probes run outside any request: a client span without a parent is a probe.
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
+                    .AddProcessor(sp => new SpanPrivacyProcessor(sp.GetRequiredService<RequestUrlRedactor>()));
+                // YARP's "Yarp.ReverseProxy" source is deliberately not added: its proxy.forwarder span is a second SERVER
+                // span between ours and the CLIENT span, and its health-probe spans are noise.
+                if (exportOverOtlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        return services;
+    }
+
+    private static bool IsOtlpExportConfigured(IConfiguration configuration)
+        => !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
+            || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Mem0Gateway.Testing;
+
+namespace Mem0Gateway.Tests.Tracing;
+
+/// <summary>W3C trace context from the client, through the gateway's SERVER and CLIENT spans, to the upstream and back.</summary>
+public sealed class TraceContextTests : IAsyncLifetime
+{
+    private TracedStack _traced = null!;
+
+    public async Task InitializeAsync() => _traced = await TracedStack.StartAsync();
+
+    public async Task DisposeAsync() => await _traced.DisposeAsync();
+
+    [Fact]
+    public async Task The_upstream_traceparent_has_the_gateway_client_span_as_parent_and_the_trace_id_the_client_and_access_log_see()
+    {
+        using var client = _traced.Client("mem0");
+        using var response = await client.PostAsJsonAsync("/search", new { query = "tea", user_id = "u1" });
+        Assert.Equal(200, (int)response.StatusCode);
+
+        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        var upstreamTraceparent = Assert.Single(_traced.Stack.Mem0.RequestsTo("POST", "/search")).Header("traceparent");
+        Assert.NotNull(upstreamTraceparent);
+        var parts = upstreamTraceparent.Split('-');
+        Assert.Equal(["00", traceId], parts[..2]);
+        Assert.Equal("01", parts[3]);
+
+        // Gateway SERVER -> gateway CLIENT -> upstream SERVER, and nothing in between (no proxy.forwarder span).
+        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Count >= 3);
+        var clientSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        Assert.Equal(parts[2], clientSpan.SpanId.ToHexString());
+        var gatewayServer = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        var upstreamServer = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == clientSpan.SpanId);
+        Assert.Equal(gatewayServer.SpanId, clientSpan.ParentSpanId);
+        Assert.Equal(3, spans.Count);
+        Assert.NotSame(gatewayServer, upstreamServer);
+
+        Assert.Equal("POST /search", gatewayServer.DisplayName);
+        Assert.Equal("/search", gatewayServer.GetTagItem("http.route"));
+        Assert.Equal("search", gatewayServer.GetTagItem("mem0.operation"));
+        Assert.Equal("mem0", gatewayServer.GetTagItem("mem0.service"));
+        Assert.Equal("mem0-search", gatewayServer.GetTagItem("mem0.route"));
+        Assert.Equal(200, gatewayServer.GetTagItem("http.response.status_code"));
+        Assert.Equal($"00-{traceId}-{gatewayServer.SpanId.ToHexString()}-01", Assert.Single(response.Headers.GetValues("traceresponse")));
+
+        var accessLine = (await _traced.Log.WaitForAsync(lines => lines.Any(l => (string?)l["trace.id"] == traceId && (string?)l["event.dataset"] == "mem0_gateway.access")))
+            .Single(l => (string?)l["trace.id"] == traceId && (string?)l["event.dataset"] == "mem0_gateway.access");
+        Assert.Equal(gatewayServer.SpanId.ToHexString(), (string?)accessLine["span.id"]);
+    }
+
+    [Fact]
+    public async Task An_incoming_sampled_trace_is_continued_not_replaced()
+    {
+        var callerTrace = ActivityTraceId.CreateRandom().ToHexString();
+        var callerSpan = ActivitySpanId.CreateRandom().ToHexString();
+        using var client = _traced.Client("openmemory");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/apps/");
+        request.Headers.Add("traceparent", $"00-{callerTrace}-{callerSpan}-01");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(callerTrace, Assert.Single(response.Headers.GetValues("X-Trace-Id")));
+        var upstream = Assert.Single(_traced.Stack.OpenMemory.RequestsTo("GET", "/api/v1/apps/")).Header("traceparent")!.Split('-');
+        Assert.Equal(callerTrace, upstream[1]);
+        Assert.NotEqual(callerSpan, upstream[2]);
+        Assert.Equal("01", upstream[3]);
+
+        var spans = await _traced.WaitForSpansAsync(callerTrace, s => s.Any(x => x.Kind == ActivityKind.Server && x.ParentSpanId.ToHexString() == callerSpan));
+        var server = spans.Single(x => x.Kind == ActivityKind.Server && x.ParentSpanId.ToHexString() == callerSpan);
+        Assert.Equal("GET /api/v1/apps/", server.DisplayName);
+    }
+
+    [Fact]
+    public async Task An_unsampled_incoming_trace_stays_unsampled_upstream_and_records_nothing()
+    {
+        var callerTrace = ActivityTraceId.CreateRandom().ToHexString();
+        using var client = _traced.Client("mem0");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/memories?user_id=u2");
+        request.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-00");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(200, (int)response.StatusCode);
+
+        var upstream = Assert.Single(_traced.Stack.Mem0.RequestsTo("GET", "/memories")).Header("traceparent")!.Split('-');
+        Assert.Equal(callerTrace, upstream[1]);
+        Assert.Equal("00", upstream[3]);
+        Assert.EndsWith("-00", Assert.Single(response.Headers.GetValues("traceresponse")));
+
+        // The access log still carries the trace id (it is the correlation key), but no span was recorded.
+        await _traced.Log.WaitForAsync(lines => lines.Any(l => (string?)l["trace.id"] == callerTrace));
+        Assert.Empty(_traced.SpansOf(callerTrace));
+    }
+
+    [Fact]
+    public async Task Personal_ids_and_secrets_in_paths_and_queries_stay_out_of_span_attributes()
+    {
+        const string userId = "alice-7f3e2c1d-private";
+        const string secret = "sk-live-SECRET-0c9a1b";
+        using var client = _traced.Client("mem0");
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/entities/user/{userId}?api_key={secret}");
+        delete.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        using var deleted = await client.SendAsync(delete);
+        var deleteTrace = Assert.Single(deleted.Headers.GetValues("X-Trace-Id"));
+        using var listed = await client.GetAsync($"/memories?user_id={userId}&token={secret}");
+        var listTrace = Assert.Single(listed.Headers.GetValues("X-Trace-Id"));
+
+        var deleteSpans = await _traced.WaitForSpansAsync(deleteTrace, s => s.Count(x => x.Kind == ActivityKind.Server) == 2 && s.Any(x => x.Kind == ActivityKind.Client));
+        var listSpans = await _traced.WaitForSpansAsync(listTrace, s => s.Count(x => x.Kind == ActivityKind.Server) == 2 && s.Any(x => x.Kind == ActivityKind.Client));
+        var gatewaySpans = deleteSpans.Concat(listSpans)
+            .Where(s => s.Kind == ActivityKind.Client || s.ParentSpanId == default).ToList();
+        Assert.Equal(4, gatewaySpans.Count);
+        foreach (var span in gatewaySpans)
+        {
+            Assert.DoesNotContain(userId, span.DisplayName);
+            foreach (var tag in span.TagObjects)
+            {
+                var value = tag.Value?.ToString() ?? string.Empty;
+                Assert.False(value.Contains(userId, StringComparison.Ordinal), $"{span.Kind} span tag {tag.Key} = {value}");
+                Assert.False(value.Contains(secret, StringComparison.Ordinal), $"{span.Kind} span tag {tag.Key} = {value}");
+            }
+        }
+
+        var deleteServer = deleteSpans.Single(s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        Assert.Equal("/entities/{entity_type}/{entity_id}", deleteServer.GetTagItem("http.route"));
+        Assert.Matches("^/entities/user/h:[0-9a-f]{16}$", (string)deleteServer.GetTagItem("url.path")!);
+        var deleteClient = deleteSpans.Single(s => s.Kind == ActivityKind.Client);
+        Assert.Contains("/entities/user/h:", (string)deleteClient.GetTagItem("url.full")!);
+    }
+}

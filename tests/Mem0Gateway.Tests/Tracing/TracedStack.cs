@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Mem0Gateway.Logging;
+using Mem0Gateway.Testing;
+using Mem0Gateway.Tests.Logging;
+using OpenTelemetry.Trace;
+
+namespace Mem0Gateway.Tests.Tracing;
+
+/// <summary>A gateway with fake upstreams whose spans land in memory and whose stdout lines land in a buffer.</summary>
+public sealed class TracedStack : IAsyncDisposable
+{
+    private TracedStack(GatewayWithUpstreams stack, ConcurrentQueue<Activity> spans, CapturedLogWriter log)
+    {
+        Stack = stack;
+        Spans = spans;
+        Log = log;
+    }
+
+    public GatewayWithUpstreams Stack { get; }
+
+    public GatewayInstance Gateway => Stack.Gateway;
+
+    /// <summary>Every span the gateway's tracer provider ended (in a test process that includes the fake upstreams' spans).</summary>
+    public ConcurrentQueue<Activity> Spans { get; }
+
+    public CapturedLogWriter Log { get; }
+
+    public static async Task<TracedStack> StartAsync(Action<GatewayInstanceOptions>? configure = null)
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        var log = new CapturedLogWriter();
+        var stack = await GatewayWithUpstreams.StartAsync(options =>
+        {
+            options.ActiveHealthChecks = false;
+            options.ConfigureBuilder = builder =>
+            {
+                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
+                builder.Services.AddSingleton(new GatewayLogOutput(log));
+            };
+            configure?.Invoke(options);
+        });
+        return new TracedStack(stack, spans, log);
+    }
+
+    /// <summary>
+    /// A client of one service port that, unlike an ordinary HttpClient in this process, is not itself traced: it sends
+    /// only the trace headers a test puts on its requests.
+    /// </summary>
+    public HttpClient Client(string service)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false, ActivityHeadersPropagator = null })
+        {
+            BaseAddress = Gateway.ServiceAddress(service),
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.UserAgent.ParseAdd("mem0gw-tests/1.0");
+        return client;
+    }
+
+    public IReadOnlyList<Activity> SpansOf(string traceId) => Spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+
+    /// <summary>Waits for spans of one trace: the gateway's server span ends just after the client has its response.</summary>
+    public async Task<IReadOnlyList<Activity>> WaitForSpansAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done, int timeoutMs = 10_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var spans = SpansOf(traceId);
+            if (done(spans))
+            {
+                return spans;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Spans of trace {traceId} did not arrive; got: " + string.Join(", ", spans.Select(s => $"{s.Kind} {s.DisplayName}")));
+            }
+
+            await Task.Delay(25);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await Stack.DisposeAsync();
+
+    /// <summary>The in-memory exporter wants an ICollection; spans end on many threads.</summary>
+    private sealed class SpanSink(ConcurrentQueue<Activity> queue) : ICollection<Activity>
+    {
+        public int Count => queue.Count;
+
+        public bool IsReadOnly => false;
+
+        public void Add(Activity item) => queue.Enqueue(item);
+
+        public void Clear() => queue.Clear();
+
+        public bool Contains(Activity item) => queue.Contains(item);
+
+        public void CopyTo(Activity[] array, int arrayIndex) => queue.CopyTo(array, arrayIndex);
+
+        public bool Remove(Activity item) => throw new NotSupportedException();
+
+        public IEnumerator<Activity> GetEnumerator() => queue.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
