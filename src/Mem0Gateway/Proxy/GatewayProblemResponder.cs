@@ -20,6 +20,13 @@ public sealed class GatewayProblemResponder
             Detail = detail,
             Type = $"https://httpwg.org/specs/rfc9110.html#status.{status}",
         };
-        await _problemDetails.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
+        if (!await _problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }))
+        {
+            // The client's Accept rules out JSON (an SSE client asks for text/event-stream only). A gateway error still
+            // has to say what happened: write problem+json anyway rather than fail with a 500.
+            problem.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.TraceIdentifier;
+            context.Response.ContentType = "application/problem+json";
+            await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, problem, cancellationToken: context.RequestAborted);
+        }
     }
 }

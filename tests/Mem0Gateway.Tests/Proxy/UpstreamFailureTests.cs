@@ -34,6 +34,23 @@ public sealed class UpstreamFailureTests
     }
 
     [Fact]
+    public async Task An_sse_client_whose_upstream_is_down_gets_the_problem_body_too_not_a_500()
+    {
+        await using var stack = await GatewayWithUpstreams.StartAsync(o => o.ActiveHealthChecks = false);
+        await stack.OpenMemory.StopAsync();
+        using var client = stack.Gateway.Client("openmemory");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/mcp/claude/sse/alice");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable, $"got {(int)response.StatusCode}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal((int)response.StatusCode, problem.RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
     public async Task An_upstream_5xx_is_passed_through_and_counted_as_an_upstream_error()
     {
         await using var stack = await GatewayWithUpstreams.StartAsync();
