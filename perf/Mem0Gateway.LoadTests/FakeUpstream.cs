@@ -30,9 +30,15 @@ public sealed class FakeUpstream : IAsyncDisposable
     public int FailEvery { get; set; }
     public int Port { get; private set; }
     public int McpPort { get; private set; }
+    /// <summary>Fires when the host stops (for example on SIGTERM).</summary>
+    public CancellationToken Stopping => _app?.Lifetime.ApplicationStopping ?? CancellationToken.None;
     public long Requests => Interlocked.Read(ref _requests);
     public int OpenStreams => _sessions.Count;
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>Every user id seen in a query string, body or MCP path.</summary>
+    public ConcurrentDictionary<string, byte> SeenUsers { get; } = new();
+
+    void Saw(string? user) { if (!string.IsNullOrEmpty(user)) SeenUsers.TryAdd(user, 0); }
 
     public async Task StartAsync(int port = 0, int mcpPort = 0, bool mcp = true)
     {
@@ -59,7 +65,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         long n = Interlocked.Increment(ref _requests);
         var d = SlowEvery > 0 && n % SlowEvery == 0 ? SlowDelay : Delay;
-        if (d > TimeSpan.Zero) await Task.Delay(d, ctx.RequestAborted);
+        await Wait(d, ctx.RequestAborted);
         if (FailEvery > 0 && n % FailEvery == 0)
         {
             ctx.Response.StatusCode = 500;
@@ -67,6 +73,15 @@ public sealed class FakeUpstream : IAsyncDisposable
             return false;
         }
         return true;
+    }
+
+    /// <summary>Waits at least d: .NET timers may fire about a millisecond early, the benchmark fake must not.</summary>
+    static async Task Wait(TimeSpan d, CancellationToken ct)
+    {
+        if (d <= TimeSpan.Zero) return;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await Task.Delay(d, ct);
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < d) await Task.Delay(1, ct);
     }
 
     static async Task Json(HttpContext ctx, string json)
@@ -82,18 +97,20 @@ public sealed class FakeUpstream : IAsyncDisposable
         {
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
             if (!await Pace(ctx)) return;
-            var u = doc.RootElement.TryGetProperty("user_id", out var uid) ? uid.GetString() : null;
+            Saw(doc.RootElement.TryGetProperty("user_id", out var uid) ? uid.GetString() : null);
             await Json(ctx, $$"""{"results":[{"id":"{{Guid.NewGuid()}}","memory":"Is vegetarian","event":"ADD"},{"id":"{{Guid.NewGuid()}}","memory":"Allergic to peanuts","event":"ADD"}]}""");
         });
         app.MapGet("/memories", async ctx =>
         {
             if (!await Pace(ctx)) return;
             var u = ctx.Request.Query["user_id"].ToString();
+            Saw(u);
             if (u.Length == 0) { ctx.Response.StatusCode = 400; await Json(ctx, """{"detail":"At least one identifier is required."}"""); return; }
             await Json(ctx, "{\"results\":[" + Mem.Replace("{ID}", "7f1e9c3a-0000-4000-8000-000000000001").Replace("{U}", u) + "]}");
         });
         app.MapDelete("/memories", async ctx =>
         {
+            Saw(ctx.Request.Query["user_id"].ToString());
             if (!await Pace(ctx)) return;
             await Json(ctx, """{"message":"All relevant memories deleted"}""");
         });
@@ -105,6 +122,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapPost("/search", async ctx =>
         {
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
+            Saw(doc.RootElement.TryGetProperty("user_id", out var uid) ? uid.GetString() : null);
             if (!await Pace(ctx)) return;
             await Json(ctx, "{\"results\":[" + Mem.Replace("{ID}", "7f1e9c3a-0000-4000-8000-000000000002").Replace("\"metadata\"", "\"score\":0.42,\"metadata\"").Replace("{U}", "lt-user") + "]}");
         });
@@ -116,6 +134,7 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         app.MapGet("/mcp/{client}/sse/{user}", async (HttpContext ctx, string client, string user) =>
         {
+            Saw(user);
             var id = Guid.NewGuid().ToString("N");
             var ch = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
             _sessions[id] = ch;
@@ -174,7 +193,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                 var d = Delay;
                 _ = Task.Run(async () =>
                 {
-                    if (d > TimeSpan.Zero) await Task.Delay(d);
+                    await Wait(d, CancellationToken.None);
                     ch.Writer.TryWrite(reply);
                 });
             }
@@ -217,6 +236,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         using var reg = ct.Register(() => done.TrySetResult());
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
         AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+        using var reg2 = f.Stopping.Register(() => done.TrySetResult()); // SIGTERM is handled by the host lifetime
         await done.Task;
         return 0;
     }

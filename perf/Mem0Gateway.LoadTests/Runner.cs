@@ -126,7 +126,7 @@ public sealed class RunContext : IDisposable
     {
         Options = o;
         Http = new HttpClient(NewHandler(o.Connections), disposeHandler: true) { Timeout = o.Timeout };
-        Streams = new HttpClient(NewHandler(int.MaxValue), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        Streams = new HttpClient(NewStreamHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         Total = new StepStats(scenarioName);
     }
 
@@ -141,6 +141,15 @@ public sealed class RunContext : IDisposable
         AllowAutoRedirect = false,
         AutomaticDecompression = DecompressionMethods.None,
     };
+
+    /// <summary>For event streams: unlimited connections, and closing a stream closes its connection at once
+    /// (the default would try to drain an endless SSE body for 2 s before giving up).</summary>
+    public static SocketsHttpHandler NewStreamHandler()
+    {
+        var h = NewHandler(int.MaxValue);
+        h.MaxResponseDrainSize = 0;
+        return h;
+    }
 
     public StepStats Step(string name)
     {
@@ -174,6 +183,11 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
 
     public async Task<Report> RunAsync(CancellationToken ct)
     {
+        // a load generator must not wait for the thread pool's hill climbing to add threads
+        ThreadPool.GetMinThreads(out int minWorkers, out int minIo);
+        int want = Math.Clamp(o.Model == LoadModel.Closed ? o.Concurrency : 64, 16, 256);
+        ThreadPool.SetMinThreads(Math.Max(minWorkers, want), Math.Max(minIo, want));
+
         var scenario = Scenario.Create(o);
         using var ctx = new RunContext(o, scenario.Name);
         foreach (var s in scenario.SubSteps) ctx.Step(s);

@@ -93,7 +93,7 @@ public static class SseHold
         var res = new Result { McpTarget = target.ToString(), Requested = streams, HoldSeconds = hold.TotalSeconds, Pid = pid, Machine = MachineInfo.Describe() };
         if (pid is int p0 && ProcSample.Read(p0) is ProcSample s0) { res.RssBeforeKiB = s0.RssKiB; res.FdsBefore = s0.Fds; }
 
-        using var http = new HttpClient(RunContext.NewHandler(int.MaxValue)) { Timeout = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(RunContext.NewStreamHandler()) { Timeout = Timeout.InfiniteTimeSpan };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var openLat = new LongConcurrentHistogram(1, 3_600_000_000, 3);
         var errors = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
