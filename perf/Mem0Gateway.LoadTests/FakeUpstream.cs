@@ -127,6 +127,12 @@ public sealed class FakeUpstream : IAsyncDisposable
             await Json(ctx, "{\"results\":[" + Mem.Replace("{ID}", "7f1e9c3a-0000-4000-8000-000000000002").Replace("\"metadata\"", "\"score\":0.42,\"metadata\"").Replace("{U}", "lt-user") + "]}");
         });
         app.MapGet("/openapi.json", ctx => Json(ctx, """{"openapi":"3.1.0","info":{"title":"fake mem0","version":"1.0.0"},"paths":{}}"""));
+        // an OTLP/HTTP sink: an empty 200 is a valid empty Export*ServiceResponse
+        app.MapPost("/v1/{signal}", async ctx =>
+        {
+            await ctx.Request.Body.CopyToAsync(Stream.Null);
+            ctx.Response.ContentType = "application/x-protobuf";
+        });
         app.MapGet("/api/v1/apps/", ctx => Json(ctx, """{"total":0,"page":1,"page_size":1,"apps":[]}"""));
     }
 

@@ -58,21 +58,24 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+used_ports=" "
 free_port() {
-  # ask the kernel for a free loopback port
+  # a random loopback port that nothing listens on and that this script has not handed out yet
   local p
-  for _ in $(seq 50); do
-    p=$(( (RANDOM << 1 | RANDOM & 1) % 20000 + 20000 ))
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then echo $p; return; fi
+  for _ in $(seq 100); do
+    p=$(( (RANDOM << 1 | RANDOM & 1) % 25000 + 20000 ))
+    [[ "$used_ports" == *" $p "* ]] && continue
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; echo $p; return; fi
   done
   echo "no free port" >&2; exit 3
 }
 
-wait_http() { # url, seconds
-  local url=$1 t=$(( $2 * 10 ))
+wait_http() { # url, seconds, [pid that must stay alive]
+  local url=$1 t=$(( $2 * 10 )) pid=${3:-}
   for _ in $(seq $t); do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)
     [ "$code" = "200" ] && return 0
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then echo "error: process $pid exited before $url answered" >&2; return 1; fi
     sleep 0.1
   done
   echo "error: $url did not answer 200 (last: ${code:-none})" >&2; return 1
@@ -144,8 +147,8 @@ start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgm
 }
 start_gateway gw_on on
 start_gateway gw_off off
-wait_http "http://127.0.0.1:$gw_port_gw_on$path" 30 || { tail -20 "$work/gw_on.log" >&2; exit 3; }
-wait_http "http://127.0.0.1:$gw_port_gw_off$path" 30 || { tail -20 "$work/gw_off.log" >&2; exit 3; }
+wait_http "http://127.0.0.1:$gw_port_gw_on$path" 60 "$(cat "$work/gw_on.pid")" || { head -c 3000 "$work/gw_on.log" >&2; exit 3; }
+wait_http "http://127.0.0.1:$gw_port_gw_off$path" 60 "$(cat "$work/gw_off.pid")" || { head -c 3000 "$work/gw_off.log" >&2; exit 3; }
 log "gateway instrumentation on :$gw_port_gw_on (metrics :$gw_mgmt_gw_on), off :$gw_port_gw_off"
 
 # ---------- helpers: processes of a target, CPU ticks, peak RSS ----------
