@@ -8,7 +8,8 @@
 # target's processes) and peak RSS (VmHWM), as ratios against direct and against gw_off.
 #
 # Usage: perf/overhead/run.sh [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections C] [--threads T]
-#                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx]
+#                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx] [--gateway-env "K=V ..."]
+#   --gateway-env  extra environment for both gateways, for host tuning A/B runs (e.g. "DOTNET_gcServer=1")
 #   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
 # Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (facts: .NET needs ~10 s to settle).
 # Loopback only. Exits non-zero if anything fails to start or a target answers with errors; missed performance
@@ -20,6 +21,7 @@ root=$(cd "$here/../.." && pwd)
 rounds=5 duration=10 warmup=10 connections=32 threads=1 smoke=0 build=1 out="" targets="direct,gw_on,gw_off,nginx"
 path='/memories?user_id=lt-bench-0001'
 orig_args="$*"
+gateway_env=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,7 +34,8 @@ while [ $# -gt 0 ]; do
     --out) out=$2; shift ;;
     --no-build) build=0 ;;
     --targets) targets=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --gateway-env) gateway_env=$2; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -128,6 +131,7 @@ start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgm
   mem0=$(free_port); om=$(free_port); ui=$(free_port); mgmt=$(free_port)
   local up="http://127.0.0.1:$up_port/"
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
+  [ -n "$gateway_env" ] && read -r -a extra <<< "$gateway_env" && envs+=("${extra[@]}")
   if [ "$mode" = on ]; then
     envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
            OTEL_SERVICE_NAME=mem0-gateway-bench Gateway__Metrics__Enabled=true Gateway__AccessLog__Enabled=true Gateway__Tracing__Enabled=true)
