@@ -53,7 +53,35 @@ public static class SseHold
         public int? FdsHeld { get; set; }
         public double? KiBPerStream { get; set; }
         public long? RssAfterCloseKiB { get; set; }
+        /// <summary>/metrics scrapes while the streams are held (process collectors count open fds per scrape).</summary>
+        public double? ScrapeWallMsMedian { get; set; }
+        public double? ScrapeCpuMsPerScrape { get; set; }
         public string Machine { get; set; } = "";
+    }
+
+    static long CpuTicks(int pid)
+    {
+        var f = File.ReadAllText($"/proc/{pid}/stat");
+        var parts = f[(f.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(parts[11], CultureInfo.InvariantCulture) + long.Parse(parts[12], CultureInfo.InvariantCulture); // utime, stime
+    }
+
+    static async Task ScrapeAsync(Uri url, int? pid, Result res, CancellationToken ct)
+    {
+        using var http = new HttpClient();
+        for (int i = 0; i < 3; i++) await http.GetStringAsync(url, ct); // warm
+        const int n = 10;
+        var wall = new double[n];
+        long c0 = pid is int p0 ? CpuTicks(p0) : 0;
+        for (int i = 0; i < n; i++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            await http.GetStringAsync(url, ct);
+            wall[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        }
+        if (pid is int p1) res.ScrapeCpuMsPerScrape = Math.Round((CpuTicks(p1) - c0) * 10.0 / n, 1); // USER_HZ = 100
+        Array.Sort(wall);
+        res.ScrapeWallMsMedian = Math.Round(wall[n / 2], 2);
     }
 
     public static async Task<int> MainAsync(IReadOnlyList<string> args, TextWriter stdout, CancellationToken ct)
@@ -64,6 +92,7 @@ public static class SseHold
         var hold = TimeSpan.FromSeconds(10);
         string client = "loadtest", runId = DateTime.UtcNow.ToString("yyMMddHHmmss", CultureInfo.InvariantCulture);
         string? outJson = null;
+        Uri? metricsUrl = null;
         for (int i = 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} needs a value");
@@ -77,10 +106,11 @@ public static class SseHold
                 case "--mcp-client": client = Next(); break;
                 case "--run-id": runId = Next(); break;
                 case "--out-json": outJson = Next(); break;
+                case "--metrics-url": metricsUrl = new Uri(Next()); break;
                 default: throw new UsageException($"unknown option '{args[i]}' for sse-hold");
             }
         }
-        var r = await RunAsync(target, streams, openRate, hold, pid, client, runId, stdout, ct);
+        var r = await RunAsync(target, streams, openRate, hold, pid, client, runId, stdout, ct, metricsUrl);
         var json = JsonSerializer.Serialize(r, Report.Json);
         if (outJson != null) File.WriteAllText(outJson, json);
         stdout.WriteLine(json);
@@ -88,7 +118,7 @@ public static class SseHold
     }
 
     public static async Task<Result> RunAsync(Uri target, int streams, int openRate, TimeSpan hold, int? pid, string client, string runId,
-                                              TextWriter log, CancellationToken ct)
+                                              TextWriter log, CancellationToken ct, Uri? metricsUrl = null)
     {
         var res = new Result { McpTarget = target.ToString(), Requested = streams, HoldSeconds = hold.TotalSeconds, Pid = pid, Machine = MachineInfo.Describe() };
         if (pid is int p0 && ProcSample.Read(p0) is ProcSample s0) { res.RssBeforeKiB = s0.RssKiB; res.FdsBefore = s0.Fds; }
@@ -147,6 +177,7 @@ public static class SseHold
             res.RssHeldKiB = s1.RssKiB; res.HwmKiB = s1.HwmKiB; res.FdsHeld = s1.Fds;
             if (res.RssBeforeKiB is long b && res.Opened > 0) res.KiBPerStream = Math.Round((double)(s1.RssKiB - b) / res.Opened, 2);
         }
+        if (metricsUrl != null) await ScrapeAsync(metricsUrl, pid, res, ct);
         stop.Cancel();
         try { await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
         if (pid is int p2)

@@ -52,7 +52,7 @@ curl -s "http://127.0.0.1:$gw_mgmt_port/metrics" > "$out/metrics-end.txt" || tru
   echo "- command: \`$orig\`"
   echo "- load: mix (add/search/list/get) at ${rate}/s and MCP SSE sessions at ${mcp_rate}/s over ${users} generated users, ${duration} s"
   echo
-  awk -F, 'NR==2{f=$0} NR>1{n++; l=$0; split($0,a,","); if(a[2]>mr)mr=a[2]; if(a[4]>mf)mf=a[4]; if(a[6]>ms)ms=a[6]; if(n==3) third=$0}
+  awk -F, 'NR==2{f=$0} NR>1{n++; l=$0; split($0,a,","); if(a[2]+0>mr)mr=a[2]+0; if(a[4]+0>mf)mf=a[4]+0; if(a[6]+0>ms)ms=a[6]+0; if(n==3) third=$0}
     END{split(f,F,","); split(l,L,","); split(third,T,",");
       printf "| metric | first sample | after ~%ss | last sample | max |\n|---|--:|--:|--:|--:|\n", T[1];
       printf "| RSS MiB | %.1f | %.1f | %.1f | %.1f |\n", F[2]/1024, T[2]/1024, L[2]/1024, mr/1024;
