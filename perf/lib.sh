@@ -12,12 +12,12 @@ trap cleanup EXIT INT TERM
 log() { echo "[$(basename "$(dirname "$0")")] $*" >&2; }
 
 used_ports=" "
-free_port() {
+pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
   local p
   for _ in $(seq 100); do
     p=$(( (RANDOM << 1 | RANDOM & 1) % 25000 + 20000 ))
     [[ "$used_ports" == *" $p "* ]] && continue
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; echo $p; return; fi
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
   done
   echo "no free port" >&2; exit 3
 }
@@ -41,7 +41,7 @@ build_all() { # builds the gateway and the load runner (Release) unless NO_BUILD
 }
 
 start_fake() { # workdir -> fake_pid fake_port fake_mcp_port (fake mem0 + OpenMemory MCP + OTLP sink)
-  fake_port=$(free_port); fake_mcp_port=$(free_port)
+  pick_port fake_port; pick_port fake_mcp_port
   dotnet "$lt_dll" fake-upstream --port "$fake_port" --mcp-port "$fake_mcp_port" >"$1/fake.log" 2>&1 &
   fake_pid=$!; pids+=($fake_pid)
   wait_http "http://127.0.0.1:$fake_port/openapi.json" 30 $fake_pid || exit 3
@@ -49,7 +49,7 @@ start_fake() { # workdir -> fake_pid fake_port fake_mcp_port (fake mem0 + OpenMe
 
 start_gateway() { # workdir name mem0-upstream-url openmemory-upstream-url [extra env...] -> gw_pid gw_port gw_om_port gw_mgmt_port
   local dir=$1 name=$2 up=$3 omup=$4; shift 4
-  gw_port=$(free_port); gw_om_port=$(free_port); gw_mgmt_port=$(free_port); local ui; ui=$(free_port)
+  pick_port gw_port; pick_port gw_om_port; pick_port gw_mgmt_port; local ui; pick_port ui
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 "$@" dotnet "$gw_dll" --config "$perf_root/yarp.json" \
     Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$gw_mgmt_port \
     Gateway:Services:mem0:Port=$gw_port Gateway:Services:openmemory:Port=$gw_om_port Gateway:Services:openmemory-ui:Port=$ui \

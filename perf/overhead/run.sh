@@ -62,13 +62,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 used_ports=" "
-free_port() {
-  # a random loopback port that nothing listens on and that this script has not handed out yet
+pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
   local p
   for _ in $(seq 100); do
     p=$(( (RANDOM << 1 | RANDOM & 1) % 25000 + 20000 ))
     [[ "$used_ports" == *" $p "* ]] && continue
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; echo $p; return; fi
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
   done
   echo "no free port" >&2; exit 3
 }
@@ -85,7 +84,7 @@ wait_http() { # url, seconds, [pid that must stay alive]
 }
 
 # ---------- upstream, OTLP sink and nginx proxy ----------
-up_port=$(free_port); sink_port=$(free_port); ngx_port=$(free_port)
+pick_port up_port; pick_port sink_port; pick_port ngx_port
 body='{"results":[{"id":"7f1e9c3a-0000-4000-8000-000000000001","memory":"Is vegetarian and allergic to peanuts","hash":"0b1c9e","metadata":{"source":"loadtest","category":"food_preferences"},"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"lt-bench-0001","agent_id":"diet-assistant"}]}'
 
 nginx_conf() { # name, workers, server-block
@@ -128,7 +127,7 @@ config="$root/yarp.json"
 
 start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgmt_<name>
   local name=$1 mode=$2 mem0 om ui mgmt
-  mem0=$(free_port); om=$(free_port); ui=$(free_port); mgmt=$(free_port)
+  pick_port mem0; pick_port om; pick_port ui; pick_port mgmt
   local up="http://127.0.0.1:$up_port/"
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
   [ -n "$gateway_env" ] && read -r -a extra <<< "$gateway_env" && envs+=("${extra[@]}")

@@ -26,14 +26,13 @@ for n in $levels; do
   log "level $n: gateway pid $gw_pid, open-files limit $(ulimit -n)"
   rc=0
   dotnet "$lt_dll" sse-hold --mcp-target "http://127.0.0.1:$gw_om_port" --streams "$n" --open-rate "$open_rate" --hold "$hold" \
-    --pid "$gw_pid" --run-id "sse$n" --out-json "$out/level-$n.json" >"$out/level-$n.log" 2>&1 || rc=$?
+    --pid "$gw_pid" --metrics-url "http://127.0.0.1:$gw_mgmt_port/metrics" --run-id "sse$n" --out-json "$out/level-$n.json" >"$out/level-$n.log" 2>&1 || rc=$?
   [ -f "$out/level-$n.json" ] || { cat "$out/level-$n.log" >&2; exit 3; }
-  rows+="$(awk -v n="$n" -v rc="$rc" '
-    function num(k,  m) { if (match($0, "\"" k "\": *-?[0-9.]+")) { m = substr($0, RSTART, RLENGTH); sub(/.*: */, "", m); return m } return "" }
-    { $0 = $0 } { for (k in want) {} }
-    { line = line $0 } END { $0 = line;
-      printf "| %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s |\n", n, num("opened"), num("failed"), num("stillOpenAtEnd"),
-        num("openP50Ms"), num("openP99Ms"), num("fdsHeld"), num("rssBeforeKiB")/1024, num("rssHeldKiB")/1024, num("kiBPerStream"), (rc == 0 ? "ok" : "exit " rc) }' "$out/level-$n.json")"$'\n'
+  rows+="$(tr -d '\n' < "$out/level-$n.json" | awk -v n="$n" -v rc="$rc" '
+    function num(k,  m) { if (match($0, "\"" k "\": *-?[0-9.]+")) { m = substr($0, RSTART, RLENGTH); sub(/.*: */, "", m); return m } return "-" }
+    { printf "| %s | %s | %s | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s | %s |\n", n, num("opened"), num("failed"), num("stillOpenAtEnd"),
+        num("openP50Ms"), num("openP99Ms"), num("fdsHeld"), num("rssBeforeKiB")/1024, num("rssHeldKiB")/1024, num("kiBPerStream"),
+        num("scrapeWallMsMedian"), num("scrapeCpuMsPerScrape"), (rc == 0 ? "ok" : "exit " rc) }')"$'\n'
   stop_pid "$gw_pid"
 done
 {
@@ -43,7 +42,7 @@ done
   echo "- command: \`$orig\`"
   echo "- streams opened at ${open_rate}/s through a fresh gateway per level, each waits for its endpoint event, then all are held idle for $hold"
   echo
-  echo "| streams requested | opened | failed | still open after hold | open p50 ms | open p99 ms | gateway fds | gateway RSS before MiB | gateway RSS held MiB | KiB per idle stream | result |"
-  echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
+  echo "| streams requested | opened | failed | still open after hold | open p50 ms | open p99 ms | gateway fds | gateway RSS before MiB | gateway RSS held MiB | KiB per idle stream | /metrics scrape ms (median) | gateway CPU ms per scrape | result |"
+  echo "|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"
   printf '%s' "$rows"
 } | tee "$out/summary.md"
