@@ -72,14 +72,62 @@ public sealed class GateTests
         Assert.Contains(cmp.Rows, r => r.Step == "search" && r.Metric == "throughput /s" && r.Regression);
         Assert.Contains("**REGRESSION**", slow.Out);
 
-        // the same slow report through the compare command, and the other way round (faster is not a regression)
+        // the same slow report through the compare command
         var slowFile = Harness.Temp("slow.json");
         slow.Report.Comparison = null;
         slow.Report.Save(slowFile);
-        Assert.Equal(1, (await Harness.Cli("compare", "--baseline", baseFile, "--current", slowFile)).Exit);
-        Assert.Equal(0, (await Harness.Cli("compare", "--baseline", slowFile, "--current", baseFile)).Exit);
-        // a generous tolerance accepts it
-        Assert.Equal(0, (await Harness.Cli("compare", "--baseline", baseFile, "--current", slowFile, "--tolerance", "2000%")).Exit);
+        var again = await Harness.Cli("compare", "--baseline", baseFile, "--current", slowFile);
+        Assert.True(again.Exit == 1, again.Out);
+    }
+
+    static Report Synthetic(double p50, double p95, double p99, double throughput, double errorRatio) => new()
+    {
+        RunId = "synthetic",
+        Scenario = "search",
+        Model = "open",
+        TargetRate = 100,
+        DurationSeconds = 60,
+        Steps =
+        {
+            new StepReport
+            {
+                Name = "search", Sent = 6000, Completed = 6000, Ok = 6000, AchievedRate = 100, Throughput = throughput, ErrorRatio = errorRatio,
+                LatencyMs = new LatencyMs { P50 = p50, P75 = p50, P90 = p95, P95 = p95, P99 = p99, P999 = p99, Max = p99 },
+            },
+        },
+    };
+
+    static async Task<CliResult> Compare(Report baseline, Report current, params string[] extra)
+    {
+        var b = Harness.Temp("b.json");
+        var c = Harness.Temp("c.json");
+        baseline.Save(b);
+        current.Save(c);
+        return await Harness.Cli(["compare", "--baseline", b, "--current", c, .. extra]);
+    }
+
+    [Fact]
+    public async Task Compare_applies_tolerance_and_minimum_delta_in_the_right_direction()
+    {
+        var baseline = Synthetic(p50: 100, p95: 200, p99: 400, throughput: 100, errorRatio: 0);
+
+        // better everywhere: no regression
+        Assert.Equal(0, (await Compare(baseline, Synthetic(50, 100, 200, 120, 0))).Exit);
+        // 5 % slower is inside the default 10 % tolerance
+        Assert.Equal(0, (await Compare(baseline, Synthetic(105, 210, 420, 96, 0))).Exit);
+        // p99 25 % slower: regression, and the row says which metric
+        var r = await Compare(baseline, Synthetic(100, 200, 500, 100, 0));
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("| search | p99 ms | 400 | 500 | 1.25 | **REGRESSION** |", r.Out);
+        // ... unless the tolerance allows it
+        Assert.Equal(0, (await Compare(baseline, Synthetic(100, 200, 500, 100, 0), "--tolerance", "30%")).Exit);
+        // a relative jump on a tiny latency below --min-delta is noise, not a regression
+        var fast = Synthetic(0.2, 0.3, 0.5, 100, 0);
+        Assert.Equal(0, (await Compare(fast, Synthetic(0.4, 0.6, 1.0, 100, 0))).Exit);
+        Assert.Equal(1, (await Compare(fast, Synthetic(0.4, 0.6, 1.0, 100, 0), "--min-delta", "0.1ms")).Exit);
+        // throughput down 20 %, and errors appearing, are regressions too
+        Assert.Equal(1, (await Compare(baseline, Synthetic(100, 200, 400, 80, 0))).Exit);
+        Assert.Equal(1, (await Compare(baseline, Synthetic(100, 200, 400, 100, 0.02))).Exit);
     }
 
     [Theory]
