@@ -12,10 +12,12 @@ trap cleanup EXIT INT TERM
 log() { echo "[$(basename "$(dirname "$0")")] $*" >&2; }
 
 used_ports=" "
+# below the kernel's ephemeral range: a port there may be the local end of some outgoing connection and fail to bind
+eph_lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
   local p
   for _ in $(seq 100); do
-    p=$(( (RANDOM << 1 | RANDOM & 1) % 25000 + 20000 ))
+    p=$(( (RANDOM << 1 | RANDOM & 1) % (eph_lo - 15000) + 15000 ))
     [[ "$used_ports" == *" $p "* ]] && continue
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
   done
@@ -60,6 +62,7 @@ start_gateway() { # workdir name mem0-upstream-url openmemory-upstream-url [extr
   gw_pid=$!; pids+=($gw_pid)
   wait_http "http://127.0.0.1:$gw_port/openapi.json" 60 $gw_pid || { head -c 3000 "$dir/$name.log" >&2; exit 3; }
 }
+# note: soak/sse start one gateway at a time; a port lost to a race shows as "address already in use" in its log
 
 stop_pid() { kill "$1" 2>/dev/null || true; for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done; kill -9 "$1" 2>/dev/null || true; }
 

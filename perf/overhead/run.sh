@@ -62,10 +62,12 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 used_ports=" "
+# below the kernel's ephemeral range: a port there may be the local end of some outgoing connection and fail to bind
+eph_lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
   local p
   for _ in $(seq 100); do
-    p=$(( (RANDOM << 1 | RANDOM & 1) % 25000 + 20000 ))
+    p=$(( (RANDOM << 1 | RANDOM & 1) % (eph_lo - 15000) + 15000 ))
     [[ "$used_ports" == *" $p "* ]] && continue
     if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
   done
@@ -148,10 +150,19 @@ start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgm
   echo $! > "$work/$name.pid"
   eval "gw_port_$name=$mem0; gw_mgmt_$name=$mgmt; gw_om_$name=$om"
 }
-start_gateway gw_on on
-start_gateway gw_off off
-wait_http "http://127.0.0.1:$gw_port_gw_on$path" 60 "$(cat "$work/gw_on.pid")" || { head -c 3000 "$work/gw_on.log" >&2; exit 3; }
-wait_http "http://127.0.0.1:$gw_port_gw_off$path" 60 "$(cat "$work/gw_off.pid")" || { head -c 3000 "$work/gw_off.log" >&2; exit 3; }
+start_ready() { # name mode: start, wait until it proxies; a port taken meanwhile by someone else gets a new try
+  local name=$1 port
+  for attempt in 1 2 3; do
+    start_gateway "$name" "$2"
+    eval "port=\$gw_port_$name"
+    if wait_http "http://127.0.0.1:$port$path" 60 "$(cat "$work/$name.pid")"; then return 0; fi
+    grep -q 'address already in use' "$work/$name.log" || break
+    log "$name: a port was taken, retrying ($attempt)"
+  done
+  head -c 3000 "$work/$name.log" >&2; exit 3
+}
+start_ready gw_on on
+start_ready gw_off off
 log "gateway instrumentation on :$gw_port_gw_on (metrics :$gw_mgmt_gw_on), off :$gw_port_gw_off"
 
 # ---------- helpers: processes of a target, CPU ticks, peak RSS ----------
@@ -275,10 +286,16 @@ END {
     printf "| %s | %.0f | %.3f | %.3f | %.1f | %.1f | %.1f | %s | %s | %s | %s |\n", names[t], rps[t], p50[t], p99[t], cpu[t], H[t], A[t],
       ratio(rps[t], rps["direct"]), ratio(rps[t], rps["gw_off"]), ratio(cpu[t], cpu["gw_off"]), added }
   if (("gw_on" in rps) && ("gw_off" in rps)) {
-    printf "\n## Targets (issue 6)\n\n| target | measured | met |\n|---|--:|---|\n"
-    v = rps["gw_on"] / rps["gw_off"]; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
-    v = cpu["gw_on"] / cpu["gw_off"]; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
-    if ("nginx" in rps) { v = rps["gw_on"] / rps["nginx"]; printf "| instrumented >= 0.75x nginx throughput | %.3f | %s |\n", v, (v >= 0.75 ? "yes" : "NO") }
+    # ratios between targets are taken per round (the targets of one round ran back to back) and then the median
+    # over rounds: that cancels most of the drift that other load on the machine causes between rounds
+    n = k["gw_on"]
+    for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_off", j]; thr = median(a, n)
+    for (j = 1; j <= n; j++) a[j] = (C["gw_off", j] > 0 ? C["gw_on", j] / C["gw_off", j] : 0); cpr = median(a, n)
+    printf "\n## Targets (issue 6)\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
+    v = thr; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
+    v = cpr; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
+    if ("nginx" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["nginx", j]; v = median(a, n)
+      printf "| instrumented >= 0.75x nginx throughput | %.3f | %s |\n", v, (v >= 0.75 ? "yes" : "NO") }
     if ("direct" in rps) { v = p99["gw_on"] - p99["direct"]; printf "| added p99 over direct <= 1 ms at %s connections | %.3f ms | %s |\n", conns, v, (v <= 1 ? "yes" : "NO") }
     v = H["gw_on"]; printf "| RSS <= 100 MiB under that load (peak VmHWM; private %.1f MiB) | %.1f MiB | %s |\n", A["gw_on"], v, (v <= 100 ? "yes" : "NO")
     if (scrape != "") { split(scrape, s, " "); printf "| /metrics scrape <= 20 ms with every route populated (median wall time; max %s ms; gateway CPU %s ms per scrape; %s series) | %s ms | %s |\n", s[2], s[3], series, s[1], (s[1] <= 20 ? "yes" : "NO") }
