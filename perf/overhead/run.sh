@@ -1,0 +1,304 @@
+#!/usr/bin/env bash
+# Gateway overhead benchmark: one run, interleaved rounds, four targets in front of the same fast upstream.
+#   direct   a fast local upstream (nginx `return 200` with a fixed ~300-byte JSON body)
+#   gw_on    Mem0Gateway, all instrumentation on (metrics, access log, tracing -> OTLP http/protobuf to a local sink)
+#   gw_off   the same gateway binary with Gateway__{Metrics,AccessLog,Tracing}__Enabled=false
+#   nginx    nginx as a reverse proxy (keepalive upstream), as a peer
+# Reports req/s, p50/p99 (wrk --latency), CPU-ms per 1,000 requests (utime+stime from /proc/<pid>/stat of the
+# target's processes) and peak RSS (VmHWM), as ratios against direct and against gw_off.
+#
+# Usage: perf/overhead/run.sh [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections C] [--threads T]
+#                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx] [--gateway-env "K=V ..."]
+#   --gateway-env  extra environment for both gateways, for host tuning A/B runs (e.g. "DOTNET_gcServer=1")
+#   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
+# Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (facts: .NET needs ~10 s to settle).
+# Loopback only. Exits non-zero if anything fails to start or a target answers with errors; missed performance
+# targets are reported, not turned into an exit code.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+rounds=5 duration=10 warmup=10 connections=32 threads=1 smoke=0 build=1 out="" targets="direct,gw_on,gw_off,nginx"
+path='/memories?user_id=lt-bench-0001'
+orig_args="$*"
+gateway_env=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=1; rounds=1; duration=1; warmup=1 ;;
+    --rounds) rounds=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --warmup) warmup=$2; shift ;;
+    --connections) connections=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --out) out=$2; shift ;;
+    --no-build) build=0 ;;
+    --targets) targets=$2; shift ;;
+    --gateway-env) gateway_env=$2; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in wrk nginx dotnet curl awk; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "error: '$tool' not found. Debian: apt-get install -y wrk nginx curl (and the .NET 10 SDK)" >&2; exit 3; }
+done
+
+if [ -z "$out" ]; then
+  if [ $smoke -eq 1 ]; then out=$(mktemp -d /tmp/mem0gw-overhead-smoke.XXXXXX)
+  else out="$here/results/$(date -u +%Y%m%dT%H%M%SZ)"; fi
+fi
+mkdir -p "$out"; out=$(cd "$out" && pwd)
+work="$out/work"; mkdir -p "$work"
+log() { echo "[overhead] $*" >&2; }
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+used_ports=" "
+# below the kernel's ephemeral range: a port there may be the local end of some outgoing connection and fail to bind
+eph_lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
+  local p
+  for _ in $(seq 100); do
+    p=$(( (RANDOM << 1 | RANDOM & 1) % (eph_lo - 15000) + 15000 ))
+    [[ "$used_ports" == *" $p "* ]] && continue
+    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
+  done
+  echo "no free port" >&2; exit 3
+}
+
+wait_http() { # url, seconds, [pid that must stay alive]
+  local url=$1 t=$(( $2 * 10 )) pid=${3:-}
+  for _ in $(seq $t); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)
+    [ "$code" = "200" ] && return 0
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then echo "error: process $pid exited before $url answered" >&2; return 1; fi
+    sleep 0.1
+  done
+  echo "error: $url did not answer 200 (last: ${code:-none})" >&2; return 1
+}
+
+# ---------- upstream, OTLP sink and nginx proxy ----------
+pick_port up_port; pick_port sink_port; pick_port ngx_port
+body='{"results":[{"id":"7f1e9c3a-0000-4000-8000-000000000001","memory":"Is vegetarian and allergic to peanuts","hash":"0b1c9e","metadata":{"source":"loadtest","category":"food_preferences"},"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"lt-bench-0001","agent_id":"diet-assistant"}]}'
+
+nginx_conf() { # name, workers, server-block
+  local dir="$work/$1"; mkdir -p "$dir/tmp"
+  cat > "$dir/nginx.conf" <<EOF
+worker_processes $2;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy; fastcgi_temp_path $dir/tmp/fcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
+  keepalive_requests 10000000; keepalive_timeout 120s;
+  $3
+}
+EOF
+  nginx -t -q -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' 2>"$dir/test.log" || { cat "$dir/test.log" >&2; exit 3; }
+  nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' &
+  pids+=($!)
+  echo $! > "$dir/master.pid"
+}
+
+nginx_conf upstream 1 "server { listen 127.0.0.1:$up_port; location / { default_type application/json; return 200 '$body'; } }"
+nginx_conf sink 1 "server { listen 127.0.0.1:$sink_port; client_max_body_size 64m; location / { default_type application/x-protobuf; return 200 ''; } }"
+nginx_conf proxy auto "upstream mem0 { server 127.0.0.1:$up_port; keepalive 128; }
+  server { listen 127.0.0.1:$ngx_port; location / { proxy_pass http://mem0; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering on; } }"
+wait_http "http://127.0.0.1:$up_port$path" 10
+wait_http "http://127.0.0.1:$ngx_port$path" 10
+log "upstream :$up_port, OTLP sink :$sink_port, nginx proxy :$ngx_port ($(nginx -v 2>&1 | sed 's/.*\///'))"
+
+# ---------- gateways (same binary, instrumentation on / off) ----------
+dll="$root/src/Mem0Gateway/bin/Release/net10.0/Mem0Gateway.dll"
+if [ $build -eq 1 ]; then
+  log "building the gateway (Release)"
+  dotnet build -c Release -nologo -v q -clp:ErrorsOnly "$root/src/Mem0Gateway" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 3; }
+fi
+[ -f "$dll" ] || { echo "error: $dll not found (build it or drop --no-build)" >&2; exit 3; }
+config="$root/yarp.json"
+
+start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgmt_<name>
+  local name=$1 mode=$2 mem0 om ui mgmt
+  pick_port mem0; pick_port om; pick_port ui; pick_port mgmt
+  local up="http://127.0.0.1:$up_port/"
+  local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
+  [ -n "$gateway_env" ] && read -r -a extra <<< "$gateway_env" && envs+=("${extra[@]}")
+  if [ "$mode" = on ]; then
+    envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+           OTEL_SERVICE_NAME=mem0-gateway-bench Gateway__Metrics__Enabled=true Gateway__AccessLog__Enabled=true Gateway__Tracing__Enabled=true)
+  else
+    envs+=(Gateway__Metrics__Enabled=false Gateway__AccessLog__Enabled=false Gateway__Tracing__Enabled=false)
+  fi
+  env "${envs[@]}" dotnet "$dll" --config "$config" \
+    Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$mgmt \
+    Gateway:Services:mem0:Port=$mem0 Gateway:Services:openmemory:Port=$om Gateway:Services:openmemory-ui:Port=$ui \
+    ReverseProxy:Clusters:mem0:Destinations:mem0-1:Address=$up \
+    ReverseProxy:Clusters:openmemory:Destinations:openmemory-1:Address=$up \
+    ReverseProxy:Clusters:openmemory-ui:Destinations:openmemory-ui-1:Address=$up \
+    >"$work/$name.log" 2>&1 &   # the access log goes to this file (stdout)
+  pids+=($!)
+  echo $! > "$work/$name.pid"
+  eval "gw_port_$name=$mem0; gw_mgmt_$name=$mgmt; gw_om_$name=$om"
+}
+start_ready() { # name mode: start, wait until it proxies; a port taken meanwhile by someone else gets a new try
+  local name=$1 port
+  for attempt in 1 2 3; do
+    start_gateway "$name" "$2"
+    eval "port=\$gw_port_$name"
+    if wait_http "http://127.0.0.1:$port$path" 60 "$(cat "$work/$name.pid")"; then return 0; fi
+    grep -q 'address already in use' "$work/$name.log" || break
+    log "$name: a port was taken, retrying ($attempt)"
+  done
+  head -c 3000 "$work/$name.log" >&2; exit 3
+}
+start_ready gw_on on
+start_ready gw_off off
+log "gateway instrumentation on :$gw_port_gw_on (metrics :$gw_mgmt_gw_on), off :$gw_port_gw_off"
+
+# ---------- helpers: processes of a target, CPU ticks, peak RSS ----------
+procs_of() { # target -> pids whose CPU/RSS count
+  case $1 in
+    direct) m=$(cat "$work/upstream/master.pid"); echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
+    nginx) m=$(cat "$work/proxy/master.pid"); echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
+    gw_on|gw_off) cat "$work/$1.pid" ;;
+  esac
+}
+port_of() { case $1 in direct) echo $up_port ;; nginx) echo $ngx_port ;; gw_on) echo $gw_port_gw_on ;; gw_off) echo $gw_port_gw_off ;; esac; }
+cpu_ticks() { local s=0 p; for p in $1; do s=$(( s + $(awk '{print $14+$15}' "/proc/$p/stat") )); done; echo $s; }
+hwm_kib() { local s=0 p; for p in $1; do s=$(( s + $(awk '/^VmHWM:/{print $2}' "/proc/$p/status") )); done; echo $s; }
+hz=$(getconf CLK_TCK)
+
+to_ms() { # wrk latency value (e.g. 245.00us, 1.23ms, 1.01s) -> ms
+  awk -v v="$1" 'BEGIN{ n=v; sub(/[a-z]+$/,"",n); u=v; sub(/^[0-9.]+/,"",u);
+    if(u=="us") n/=1000; else if(u=="s") n*=1000; else if(u=="m") n*=60000; printf "%.3f", n }'
+}
+
+run_wrk() { # target seconds -> "requests rps p50 p99 errors cpu_ms"
+  local t=$1 d=$2 port procs c0 c1 o
+  port=$(port_of "$t"); procs=$(procs_of "$t")
+  c0=$(cpu_ticks "$procs")
+  o=$(wrk -t"$threads" -c"$connections" -d"${d}s" --latency "http://127.0.0.1:$port$path")
+  c1=$(cpu_ticks "$procs")
+  echo "$o" > "$work/wrk-$t-last.txt"
+  local req rps p50 p99 err non2xx
+  req=$(echo "$o" | awk '/requests in/{print $1}')
+  rps=$(echo "$o" | awk '/^Requests\/sec/{print $2}')
+  p50=$(to_ms "$(echo "$o" | awk '$1=="50%"{print $2}')")
+  p99=$(to_ms "$(echo "$o" | awk '$1=="99%"{print $2}')")
+  err=$(echo "$o" | awk '/Socket errors/{gsub(/,/,""); print $4+$6+$8+$10}'); err=${err:-0}
+  non2xx=$(echo "$o" | awk '/Non-2xx/{print $NF}'); non2xx=${non2xx:-0}
+  echo "$req $rps $p50 $p99 $((err + non2xx)) $(( (c1 - c0) * 1000 / hz ))"
+}
+
+IFS=, read -r -a tlist <<< "$targets"
+
+log "warm-up: ${warmup}s per target"
+for t in "${tlist[@]}"; do run_wrk "$t" "$warmup" >/dev/null; done
+
+results="$out/rounds.tsv"
+echo -e "round\ttarget\trequests\trps\tp50_ms\tp99_ms\terrors\tcpu_ms" > "$results"
+n=${#tlist[@]}
+for r in $(seq "$rounds"); do
+  for i in $(seq 0 $((n - 1))); do
+    t=${tlist[$(( (i + r - 1) % n ))]}   # rotate the order every round
+    read -r req rps p50 p99 errs cpu <<< "$(run_wrk "$t" "$duration")"
+    echo -e "$r\t$t\t$req\t$rps\t$p50\t$p99\t$errs\t$cpu" >> "$results"
+    log "round $r $t: $rps req/s, p50 $p50 ms, p99 $p99 ms, cpu ${cpu} ms for $req requests, errors $errs"
+    if [ "${errs:-0}" != 0 ]; then echo "error: $t answered $errs errors/non-2xx in round $r" >&2; cat "$work/wrk-$t-last.txt" >&2; exit 4; fi
+  done
+done
+
+# ---------- /metrics scrape with every route populated (instrumented gateway) ----------
+scrape_ms="" series=""
+if [[ ",$targets," == *",gw_on,"* ]]; then
+  mport=$gw_port_gw_on
+  for m in "POST /memories" "GET /memories?user_id=lt-bench-0001" "DELETE /memories?user_id=lt-bench-0001" "GET /memories/7f1e9c3a" \
+           "PUT /memories/7f1e9c3a" "DELETE /memories/7f1e9c3a" "GET /memories/7f1e9c3a/history" "POST /search" "POST /reset" \
+           "POST /configure" "GET /configure" "GET /configure/providers" "POST /generate-instructions" "GET /auth/me" "GET /api-keys" \
+           "GET /requests" "GET /entities" "DELETE /entities/user/lt-bench-0001" "GET /" "GET /docs" "GET /redoc" "GET /openapi.json" \
+           "GET /v1/memories/" "GET /v2/memories/" "GET /nope"; do
+    set -- $m; curl -s -o /dev/null -X "$1" -H 'content-type: application/json' --data-binary '{}' "http://127.0.0.1:$mport$2" || true
+  done
+  for port in $gw_om_gw_on; do
+    for m in "GET /api/v1/memories/" "POST /api/v1/memories/" "POST /api/v1/memories/filter" "GET /api/v1/apps/" "GET /api/v1/stats/" \
+             "GET /api/v1/config/" "POST /mcp/messages/?session_id=00" "GET /openapi.json" "GET /logo.svg"; do
+      set -- $m; curl -s -o /dev/null --max-time 2 -X "$1" -H 'content-type: application/json' --data-binary '{}' "http://127.0.0.1:$port$2" || true
+    done
+  done
+  murl="http://127.0.0.1:$gw_mgmt_gw_on/metrics"
+  curl -s "$murl" > "$work/metrics.txt" || true
+  series=$(grep -vc '^#' "$work/metrics.txt" || true)
+  times=(); nscrape=$([ $smoke -eq 1 ] && echo 5 || echo 20)
+  for _ in $(seq 5); do curl -s -o /dev/null "$murl"; done   # first scrapes JIT the exporter; not timed
+  gpid=$(cat "$work/gw_on.pid"); c0=$(cpu_ticks "$gpid")
+  for _ in $(seq $nscrape); do times+=("$(curl -s -o /dev/null -w '%{time_total}' "$murl")"); done
+  c1=$(cpu_ticks "$gpid")
+  scrape_ms=$(printf '%s\n' "${times[@]}" | sort -n | awk -v cpu=$(( (c1 - c0) * 1000 / hz )) -v n=$nscrape '{a[NR]=$1*1000} END{printf "%.2f %.2f %.1f", a[int((NR+1)/2)], a[NR], cpu / n}')
+fi
+
+# ---------- peak RSS and report ----------
+# VmHWM counts shared, file-backed pages (the mapped .NET runtime and framework images are most of a .NET
+# process's RSS); the private (anonymous) memory at the end of the run is reported beside it.
+anon_kib() { local s=0 p; for p in $1; do s=$(( s + $(awk '/^Anonymous:/{print $2}' "/proc/$p/smaps_rollup") )); done; echo $s; }
+hwm_list=""; anon_list=""
+for t in "${tlist[@]}"; do hwm_list+="$t=$(hwm_kib "$(procs_of "$t")") "; anon_list+="$t=$(anon_kib "$(procs_of "$t")") "; done
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+machine="$(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/{print $2}') GiB"
+awk -F'\t' -v hwm="$hwm_list" -v anon="$anon_list" -v order="$targets" -v scrape="$scrape_ms" -v series="$series" \
+    -v machine="$machine" -v loadavg="$load_before" -v cmd="perf/overhead/run.sh $orig_args" -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v conns="$connections" -v threads="$threads" \
+    -v rounds="$rounds" -v dur="$duration" -v warm="$warmup" -v nginxv="$(nginx -v 2>&1 | sed 's/.*\///')" \
+    -v dotnetv="$(dotnet --list-runtimes | awk '/NETCore.App/{v=$2} END{print v}')" '
+function median(arr, n,   i, j, t) { for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j > 0 && arr[j] > t; j--) arr[j+1] = arr[j]; arr[j+1] = t }
+  return (n % 2) ? arr[(n+1)/2] : (arr[n/2] + arr[n/2+1]) / 2 }
+function ratio(a, b) { return (b > 0 && a != "") ? sprintf("%.2f", a / b) : "-" }
+NR > 1 { t = $2; k[t]++; R[t, k[t]] = $4; P50[t, k[t]] = $5; P99[t, k[t]] = $6; C[t, k[t]] = ($3 > 0 ? $8 * 1000 / $3 : 0) }
+END {
+  split(hwm, hv, " "); for (i in hv) { split(hv[i], kv, "="); H[kv[1]] = kv[2] / 1024 }
+  split(anon, av, " "); for (i in av) { split(av[i], kv, "="); A[kv[1]] = kv[2] / 1024 }
+  nt = split(order, T, ",")
+  for (i = 1; i <= nt; i++) { t = T[i]; n = k[t]
+    for (j = 1; j <= n; j++) { a[j] = R[t, j] } rps[t] = median(a, n)
+    for (j = 1; j <= n; j++) { a[j] = P50[t, j] } p50[t] = median(a, n)
+    for (j = 1; j <= n; j++) { a[j] = P99[t, j] } p99[t] = median(a, n)
+    for (j = 1; j <= n; j++) { a[j] = C[t, j] } cpu[t] = median(a, n) }
+  names["direct"] = "upstream directly (nginx return 200)"; names["gw_on"] = "gateway, instrumentation on"
+  names["gw_off"] = "gateway, instrumentation off"; names["nginx"] = "nginx reverse proxy (keepalive)"
+  printf "# Gateway overhead benchmark\n\n"
+  printf "- date: %s\n- machine: %s\n- load: wrk -t%s -c%s, %s round(s) x %s s per target, interleaved, %s s warm-up per target; medians over rounds\n", date, machine, threads, conns, rounds, dur, warm
+  printf "- load average at the end (1/5/15 min): %s (other work on the machine skews absolute numbers; ratios are interleaved)\n", loadavg
+  printf "- nginx %s, .NET runtime %s\n- command: `%s`\n\n", nginxv, dotnetv, cmd
+  printf "| target | req/s | p50 ms | p99 ms | CPU-ms per 1k req | peak RSS MiB | private MiB at end | req/s vs direct | req/s vs gw_off | CPU/req vs gw_off | p99 added over direct ms |\n"
+  printf "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+  hasdirect = ("direct" in rps)
+  for (i = 1; i <= nt; i++) { t = T[i]
+    added = "-"; if (hasdirect) added = sprintf("%.3f", p99[t] - p99["direct"])
+    printf "| %s | %.0f | %.3f | %.3f | %.1f | %.1f | %.1f | %s | %s | %s | %s |\n", names[t], rps[t], p50[t], p99[t], cpu[t], H[t], A[t],
+      ratio(rps[t], rps["direct"]), ratio(rps[t], rps["gw_off"]), ratio(cpu[t], cpu["gw_off"]), added }
+  if (("gw_on" in rps) && ("gw_off" in rps)) {
+    # ratios between targets are taken per round (the targets of one round ran back to back) and then the median
+    # over rounds: that cancels most of the drift that other load on the machine causes between rounds
+    n = k["gw_on"]
+    for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_off", j]; thr = median(a, n)
+    for (j = 1; j <= n; j++) a[j] = (C["gw_off", j] > 0 ? C["gw_on", j] / C["gw_off", j] : 0); cpr = median(a, n)
+    printf "\n## Targets (issue 6)\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
+    v = thr; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
+    v = cpr; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
+    if ("nginx" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["nginx", j]; v = median(a, n)
+      printf "| instrumented >= 0.75x nginx throughput | %.3f | %s |\n", v, (v >= 0.75 ? "yes" : "NO") }
+    if ("direct" in rps) { v = p99["gw_on"] - p99["direct"]; printf "| added p99 over direct <= 1 ms at %s connections | %.3f ms | %s |\n", conns, v, (v <= 1 ? "yes" : "NO") }
+    v = H["gw_on"]; printf "| RSS <= 100 MiB under that load (peak VmHWM; private %.1f MiB) | %.1f MiB | %s |\n", A["gw_on"], v, (v <= 100 ? "yes" : "NO")
+    if (scrape != "") { split(scrape, s, " "); printf "| /metrics scrape <= 20 ms with every route populated (median wall time; max %s ms; gateway CPU %s ms per scrape; %s series) | %s ms | %s |\n", s[2], s[3], series, s[1], (s[1] <= 20 ? "yes" : "NO") }
+  }
+}' "$results" | tee "$out/report.md"
+log "report: $out/report.md (per-round figures: $results)"
