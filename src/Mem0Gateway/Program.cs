@@ -1,1 +1,3 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Mem0Gateway.Hosting;
+
+await GatewayApplication.Create(args).RunAsync();

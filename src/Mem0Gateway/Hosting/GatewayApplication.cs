@@ -1,0 +1,44 @@
+using Mem0Gateway.Configuration;
+using Mem0Gateway.Management;
+using Mem0Gateway.Metrics;
+using Mem0Gateway.Privacy;
+using Mem0Gateway.Proxy;
+
+namespace Mem0Gateway.Hosting;
+
+/// <summary>Composes the gateway: configuration, listeners, proxy, instrumentation, management endpoints.</summary>
+public static class GatewayApplication
+{
+    /// <param name="args">Command line: <c>--config PATH</c> and any <c>Key=Value</c> overrides.</param>
+    /// <param name="configure">Extra service registrations (tests add in-memory exporters here).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var (configPath, remainingArgs) = GatewayConfigurationSource.Resolve(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = remainingArgs });
+
+        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(remainingArgs);
+
+        var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
+
+        builder.Services.AddGatewayProxy(builder.Configuration);
+        builder.Services.AddGatewayMetrics(gateway);
+        builder.Services.AddGatewayPrivacy(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRouting();
+        app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
+        app.UseRequestTimeouts();
+        app.MapGatewayMetrics();
+        app.MapGatewayProxy();
+        app.UseEndpoints(_ => { });
+        app.Run(UnmatchedRequestHandler.HandleAsync);
+        return app;
+    }
+}

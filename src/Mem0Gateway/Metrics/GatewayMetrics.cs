@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using Prometheus;
+
+namespace Mem0Gateway.Metrics;
+
+/// <summary>
+/// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
+/// outside checks rely on (README, "Metric reference"). Each gateway instance owns its registry, so two gateways in
+/// one process (tests) never share series.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    /// <summary>5 ms to 2 min: cache hits and gets sit at the bottom, mem0's LLM-backed add and search in the seconds.</summary>
+    public static readonly double[] RequestDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120];
+
+    /// <summary>Time to the first byte of an event stream: headers come back fast unless the upstream is struggling.</summary>
+    public static readonly double[] StreamTimeToFirstByteBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    /// <summary>Lifetime of an event stream (an MCP session): seconds to a day.</summary>
+    public static readonly double[] StreamDurationBuckets = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400];
+
+    private static readonly Exemplar.LabelKey TraceIdKey = Exemplar.Key("trace_id");
+    private static readonly Exemplar.LabelKey SpanIdKey = Exemplar.Key("span_id");
+
+    public GatewayMetrics(CollectorRegistry registry)
+    {
+        Registry = registry;
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+
+        RequestsTotal = factory.CreateCounter(
+            "mem0_gateway_requests_total",
+            "Requests handled on the proxy ports, by route, mem0 operation, method and the status the client saw (499: client went away).",
+            new CounterConfiguration
+            {
+                LabelNames = ["service", "route", "operation", "method", "status_code"],
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        RequestDuration = factory.CreateHistogram(
+            "mem0_gateway_request_duration_seconds",
+            "Time from receiving a request to the end of its response, event streams excluded.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["service", "route", "operation", "method"],
+                Buckets = RequestDurationBuckets,
+                ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = SampledTraceExemplar },
+            });
+
+        RequestsInFlight = factory.CreateGauge(
+            "mem0_gateway_requests_in_flight",
+            "Requests being handled right now, open event streams included.",
+            new GaugeConfiguration { LabelNames = ["service"] });
+
+        UpstreamErrorsTotal = factory.CreateCounter(
+            "mem0_gateway_upstream_errors_total",
+            "Requests that did not get a normal upstream answer, by cause (see the README for the set of error values).",
+            new CounterConfiguration
+            {
+                LabelNames = ["service", "route", "error"],
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        StreamTimeToFirstByte = factory.CreateHistogram(
+            "mem0_gateway_stream_time_to_first_byte_seconds",
+            "For text/event-stream responses: time from the request to the response headers.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["service", "route", "operation"],
+                Buckets = StreamTimeToFirstByteBuckets,
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        StreamDuration = factory.CreateHistogram(
+            "mem0_gateway_stream_duration_seconds",
+            "For text/event-stream responses: how long the stream stayed open.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["service", "route", "operation"],
+                Buckets = StreamDurationBuckets,
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public Counter RequestsTotal { get; }
+
+    public Histogram RequestDuration { get; }
+
+    public Gauge RequestsInFlight { get; }
+
+    public Counter UpstreamErrorsTotal { get; }
+
+    public Histogram StreamTimeToFirstByte { get; }
+
+    public Histogram StreamDuration { get; }
+
+    /// <summary>Exemplars only for traces that were sampled, so every exemplar leads to a trace that exists in Jaeger.</summary>
+    private static Exemplar SampledTraceExemplar(Collector metric, double value)
+    {
+        var activity = Activity.Current;
+        if (activity is null || !activity.Recorded)
+        {
+            return Exemplar.None;
+        }
+
+        return Exemplar.From(TraceIdKey.WithValue(activity.TraceId.ToHexString()), SpanIdKey.WithValue(activity.SpanId.ToHexString()));
+    }
+}

@@ -1,0 +1,42 @@
+using Mem0Gateway.Proxy;
+
+namespace Mem0Gateway.Metrics;
+
+/// <summary>Records the RED metrics of each proxied request from its classified outcome.</summary>
+internal sealed class RequestMetricsObserver : IProxyRequestObserver
+{
+    private readonly GatewayMetrics _metrics;
+
+    public RequestMetricsObserver(GatewayMetrics metrics) => _metrics = metrics;
+
+    public void OnRequestStarted(ProxyRequestContext request) => MetricsOf(request.Route).InFlight.Inc();
+
+    public void OnRequestCompleted(ProxyRequestContext request)
+    {
+        var metrics = MetricsOf(request.Route);
+        metrics.InFlight.Dec();
+        metrics.Requests(request.Method, request.StatusCode).Inc();
+        if (request.IsEventStream)
+        {
+            // A stream's lifetime is a session length, not a latency: it would own every p99 if it went in the histogram.
+            if (request.TimeToFirstByte is { } timeToFirstByte)
+            {
+                metrics.StreamTimeToFirstByte.Observe(timeToFirstByte.TotalSeconds);
+            }
+
+            metrics.StreamDuration.Observe(request.Duration.TotalSeconds);
+        }
+        else
+        {
+            metrics.Duration(request.Method).Observe(request.Duration.TotalSeconds);
+        }
+
+        if (request.Error != UpstreamErrorKind.None)
+        {
+            metrics.UpstreamErrors(request.Error).Inc();
+        }
+    }
+
+    /// <summary>Routes get their children when YARP builds their endpoint; the unmatched pseudo-routes on first use.</summary>
+    private RouteMetrics MetricsOf(ProxyRouteDescriptor route) => route.Metrics ??= new RouteMetrics(_metrics, route);
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Mem0Gateway.Proxy;
+using Prometheus;
+
+namespace Mem0Gateway.Metrics;
+
+/// <summary>
+/// The metric children of one route, resolved on first use and kept, so the hot path never hashes label sets or
+/// builds strings. Rebuilt (cheaply: the registry hands back the same children) when YARP rebuilds endpoints.
+/// </summary>
+public sealed class RouteMetrics
+{
+    private readonly GatewayMetrics _metrics;
+    private readonly string _service;
+    private readonly string _route;
+    private readonly string _operation;
+    private readonly Histogram.Child?[] _durationByMethod = new Histogram.Child?[HttpMethodLabels.Count];
+    private readonly Counter.Child?[] _errorsByKind = new Counter.Child?[UpstreamErrorLabels.Count];
+    private readonly ConcurrentDictionary<int, Counter.Child> _requestsByMethodAndStatus = new();
+    private Histogram.Child? _streamTimeToFirstByte;
+    private Histogram.Child? _streamDuration;
+
+    public RouteMetrics(GatewayMetrics metrics, ProxyRouteDescriptor route)
+    {
+        _metrics = metrics;
+        _service = route.Service;
+        _route = route.RouteId;
+        _operation = route.Operation;
+        InFlight = metrics.RequestsInFlight.WithLabels(route.Service);
+    }
+
+    public Gauge.Child InFlight { get; }
+
+    public Counter.Child Requests(HttpMethodLabel method, int statusCode)
+    {
+        var key = ((int)method << 16) | (statusCode & 0xFFFF);
+        return _requestsByMethodAndStatus.TryGetValue(key, out var child)
+            ? child
+            : _requestsByMethodAndStatus.GetOrAdd(key, _ => _metrics.RequestsTotal.WithLabels(
+                _service, _route, _operation, method.ToLabel(), StatusCodeLabels.ToLabel(statusCode)));
+    }
+
+    public Histogram.Child Duration(HttpMethodLabel method)
+        => _durationByMethod[(int)method] ??= _metrics.RequestDuration.WithLabels(_service, _route, _operation, method.ToLabel());
+
+    public Counter.Child UpstreamErrors(UpstreamErrorKind error)
+        => _errorsByKind[(int)error] ??= _metrics.UpstreamErrorsTotal.WithLabels(_service, _route, error.ToLabel());
+
+    public Histogram.Child StreamTimeToFirstByte
+        => _streamTimeToFirstByte ??= _metrics.StreamTimeToFirstByte.WithLabels(_service, _route, _operation);
+
+    public Histogram.Child StreamDuration
+        => _streamDuration ??= _metrics.StreamDuration.WithLabels(_service, _route, _operation);
+}

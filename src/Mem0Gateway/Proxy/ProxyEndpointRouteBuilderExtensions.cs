@@ -1,0 +1,20 @@
+namespace Mem0Gateway.Proxy;
+
+public static class ProxyEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps every yarp.json route, each carrying its <see cref="ProxyRouteDescriptor"/>.</summary>
+    public static ReverseProxyConventionBuilder MapGatewayProxy(this IEndpointRouteBuilder endpoints)
+    {
+        var descriptors = endpoints.ServiceProvider.GetRequiredService<ProxyRouteDescriptorFactory>();
+        return endpoints
+            .MapReverseProxy(pipeline =>
+            {
+                pipeline.UseMiddleware<ForwarderOutcomeMiddleware>();
+                // The lambda overload replaces YARP's defaults: add them back, or load balancing and passive health are off.
+                pipeline.UseSessionAffinity();
+                pipeline.UseLoadBalancing();
+                pipeline.UsePassiveHealthChecks();
+            })
+            .ConfigureEndpoints((builder, route) => builder.WithMetadata(descriptors.Create(route)));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using Mem0Gateway.Metrics;
+
+namespace Mem0Gateway.Proxy;
+
+/// <summary>
+/// The facts about one request that metrics, the access log and traces all report, classified once when the
+/// request completes so that they can never disagree.
+/// </summary>
+public sealed class ProxyRequestContext
+{
+    private static readonly Func<object, Task> MarkResponseStartedCallback = static state =>
+    {
+        ((ProxyRequestContext)state).ResponseStartedTimestamp = Stopwatch.GetTimestamp();
+        return Task.CompletedTask;
+    };
+
+    internal ProxyRequestContext(HttpContext httpContext, ProxyRouteDescriptor route)
+    {
+        HttpContext = httpContext;
+        Route = route;
+        Method = HttpMethodLabels.FromMethod(httpContext.Request.Method);
+        StartTimestamp = Stopwatch.GetTimestamp();
+        httpContext.Response.OnStarting(MarkResponseStartedCallback, this);
+    }
+
+    public HttpContext HttpContext { get; }
+
+    public ProxyRouteDescriptor Route { get; }
+
+    public HttpMethodLabel Method { get; }
+
+    public long StartTimestamp { get; }
+
+    /// <summary>When the response headers went out; 0 if they never did.</summary>
+    public long ResponseStartedTimestamp { get; private set; }
+
+    public long EndTimestamp { get; private set; }
+
+    /// <summary>The status the client saw, or 499 when the client went away first.</summary>
+    public int StatusCode { get; private set; }
+
+    public UpstreamErrorKind Error { get; private set; }
+
+    /// <summary>The response was a <c>text/event-stream</c>: its lifetime is a session, not a latency.</summary>
+    public bool IsEventStream { get; private set; }
+
+    /// <summary>The YARP destination id the request went to, when one was chosen.</summary>
+    public string? DestinationId { get; private set; }
+
+    public TimeSpan Duration => Stopwatch.GetElapsedTime(StartTimestamp, EndTimestamp);
+
+    public TimeSpan? TimeToFirstByte => ResponseStartedTimestamp == 0 ? null : Stopwatch.GetElapsedTime(StartTimestamp, ResponseStartedTimestamp);
+
+    /// <summary>How forwarding went, as seen inside the proxy pipeline while timeouts were still live.</summary>
+    internal UpstreamErrorKind UpstreamError { get; private set; }
+
+    internal void SetForwardingOutcome(UpstreamErrorKind error, string? destinationId)
+    {
+        UpstreamError = error;
+        DestinationId = destinationId;
+    }
+
+    internal void Complete(int statusCode, UpstreamErrorKind error, bool isEventStream)
+    {
+        EndTimestamp = Stopwatch.GetTimestamp();
+        StatusCode = statusCode;
+        Error = error;
+        IsEventStream = isEventStream;
+    }
+}

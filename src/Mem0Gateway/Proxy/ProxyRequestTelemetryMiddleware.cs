@@ -1,0 +1,126 @@
+namespace Mem0Gateway.Proxy;
+
+/// <summary>
+/// Opens a <see cref="ProxyRequestContext"/> for each request on a proxy listener (matched or not), lets the observers
+/// see it start, and classifies how it ended once, after everything inside has run.
+/// </summary>
+internal sealed partial class ProxyRequestTelemetryMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly ServiceListenerMap _listeners;
+    private readonly IProxyRequestObserver[] _observers;
+    private readonly ILogger<ProxyRequestTelemetryMiddleware> _logger;
+
+    public ProxyRequestTelemetryMiddleware(
+        RequestDelegate next,
+        ServiceListenerMap listeners,
+        IEnumerable<IProxyRequestObserver> observers,
+        ILogger<ProxyRequestTelemetryMiddleware> logger)
+    {
+        _next = next;
+        _listeners = listeners;
+        _observers = observers.ToArray();
+        _logger = logger;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (_observers.Length == 0)
+        {
+            return _next(context);
+        }
+
+        var endpoint = context.GetEndpoint();
+        var route = endpoint?.Metadata.GetMetadata<ProxyRouteDescriptor>();
+        if (route is null)
+        {
+            // A management endpoint (/metrics, /health) is not proxied traffic; an unmatched request is.
+            if (endpoint is not null || _listeners.FindByPort(context.Connection.LocalPort) is not { } listener)
+            {
+                return _next(context);
+            }
+
+            route = listener.Unmatched;
+        }
+
+        return InvokeObservedAsync(context, route);
+    }
+
+    private async Task InvokeObservedAsync(HttpContext context, ProxyRouteDescriptor route)
+    {
+        var request = new ProxyRequestContext(context, route);
+        context.Features.Set(request);
+        foreach (var observer in _observers)
+        {
+            observer.OnRequestStarted(request);
+        }
+
+        var failed = false;
+        try
+        {
+            await _next(context);
+        }
+        catch
+        {
+            failed = true;
+            throw;
+        }
+        finally
+        {
+            Complete(context, request, failed);
+            foreach (var observer in _observers)
+            {
+                try
+                {
+                    observer.OnRequestCompleted(request);
+                }
+                catch (Exception ex)
+                {
+                    // Reporting must never fail a request that has already been served.
+                    Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+                }
+            }
+        }
+    }
+
+    private static void Complete(HttpContext context, ProxyRequestContext request, bool failed)
+    {
+        var response = context.Response;
+        var isEventStream = response.ContentType is { } contentType
+            && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        var error = request.UpstreamError;
+        if (error == UpstreamErrorKind.None && context.RequestAborted.IsCancellationRequested)
+        {
+            error = UpstreamErrorKind.ClientAbort;
+        }
+
+        var status = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
+        if (error == UpstreamErrorKind.ClientAbort)
+        {
+            if (isEventStream)
+            {
+                // A client hanging up is how an event stream normally ends.
+                error = UpstreamErrorKind.None;
+            }
+            else
+            {
+                status = ClientClosedRequestStatus;
+            }
+        }
+        else if (error == UpstreamErrorKind.None && status >= 500 && request.DestinationId is not null)
+        {
+            error = UpstreamErrorKind.Upstream5xx;
+        }
+
+        request.Complete(status, error, isEventStream);
+    }
+
+    /// <summary>nginx's 499: the client closed the connection before the response was complete.</summary>
+    public const int ClientClosedRequestStatus = 499;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
+        public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
+    }
+}

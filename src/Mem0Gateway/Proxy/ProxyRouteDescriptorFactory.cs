@@ -1,0 +1,49 @@
+using Mem0Gateway.Metrics;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Mem0Gateway.Proxy;
+
+/// <summary>Builds the descriptor YARP attaches to each route's endpoint, from yarp.json and nothing else.</summary>
+internal sealed partial class ProxyRouteDescriptorFactory
+{
+    private readonly ServiceListenerMap _listeners;
+    private readonly GatewayMetrics? _metrics;
+    private readonly ILogger<ProxyRouteDescriptorFactory> _logger;
+
+    public ProxyRouteDescriptorFactory(ServiceListenerMap listeners, ILogger<ProxyRouteDescriptorFactory> logger, GatewayMetrics? metrics = null)
+    {
+        _listeners = listeners;
+        _logger = logger;
+        _metrics = metrics;
+    }
+
+    public ProxyRouteDescriptor Create(RouteConfig route)
+    {
+        var service = route.ClusterId ?? string.Empty;
+        var operation = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Operation) is { Length: > 0 } op
+            ? op
+            : ProxyRouteDescriptor.DefaultOperation;
+        var streaming = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Streaming) is { } flag
+            && bool.TryParse(flag, out var isStreaming) && isStreaming;
+        var port = _listeners.PortOf(service);
+        if (port == 0)
+        {
+            Log.RouteWithoutListener(_logger, route.RouteId, service);
+        }
+
+        var descriptor = new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port);
+        if (_metrics is not null)
+        {
+            descriptor.Metrics = new RouteMetrics(_metrics, descriptor);
+        }
+
+        return descriptor;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
+            Message = "Route {RouteId} belongs to cluster {ClusterId}, which has no listener in Gateway:Services; it cannot be reached.")]
+        public static partial void RouteWithoutListener(ILogger logger, string routeId, string clusterId);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Mem0Gateway.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace Mem0Gateway.Testing;
+
+/// <summary>
+/// The real gateway, started in this process on free loopback ports from a copy of the repository's yarp.json,
+/// its clusters pointed at the test's upstreams.
+/// </summary>
+public sealed class GatewayInstance : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, int> _servicePorts;
+    private readonly string _directory;
+
+    private GatewayInstance(WebApplication app, Dictionary<string, int> servicePorts, int managementPort, string directory, string configPath)
+    {
+        _app = app;
+        _servicePorts = servicePorts;
+        ManagementPort = managementPort;
+        _directory = directory;
+        ConfigPath = configPath;
+        Management = CreateClient(managementPort);
+    }
+
+    public IServiceProvider Services => _app.Services;
+
+    public int ManagementPort { get; }
+
+    public IReadOnlyDictionary<string, int> ServicePorts => _servicePorts;
+
+    /// <summary>The config file the gateway watches: rewrite it to test hot reload.</summary>
+    public string ConfigPath { get; }
+
+    public HttpClient Management { get; }
+
+    public static async Task<GatewayInstance> StartAsync(GatewayInstanceOptions? options = null)
+    {
+        options ??= new GatewayInstanceOptions();
+        var config = GatewayConfigFile.LoadRepositoryConfig();
+        var services = config["Gateway"]!["Services"]!.AsObject().Select(s => s.Key).ToList();
+        var ports = FreePorts.Allocate(services.Count + 1);
+        var servicePorts = services.Select((s, i) => (s, ports[i])).ToDictionary(p => p.s, p => p.Item2, StringComparer.OrdinalIgnoreCase);
+        var managementPort = ports[^1];
+
+        GatewayConfigFile.Set(config, "Gateway:ListenAddress", "127.0.0.1");
+        GatewayConfigFile.Set(config, "Gateway:ManagementAddress", "127.0.0.1");
+        GatewayConfigFile.Set(config, "Gateway:ManagementPort", managementPort.ToString());
+        foreach (var (service, port) in servicePorts)
+        {
+            GatewayConfigFile.Set(config, $"Gateway:Services:{service}:Port", port.ToString());
+        }
+
+        var deadDestination = new Uri($"http://127.0.0.1:{FreePorts.Allocate()}/");
+        foreach (var (clusterId, cluster) in config["ReverseProxy"]!["Clusters"]!.AsObject())
+        {
+            var addresses = options.Destinations.TryGetValue(clusterId, out var given) ? given : [options.DefaultDestination ?? deadDestination];
+            var destinations = new JsonObject();
+            for (var i = 0; i < addresses.Length; i++)
+            {
+                destinations[$"{clusterId}-{i + 1}"] = new JsonObject { ["Address"] = addresses[i].ToString() };
+            }
+
+            cluster!["Destinations"] = destinations;
+            if (!options.ActiveHealthChecks)
+            {
+                GatewayConfigFile.Set(cluster.AsObject(), "HealthCheck:Active:Enabled", "false");
+            }
+        }
+
+        foreach (var (key, value) in options.Settings)
+        {
+            GatewayConfigFile.Set(config, key, value);
+        }
+
+        options.EditConfig?.Invoke(config);
+        var directory = Directory.CreateTempSubdirectory("mem0gw-test-").FullName;
+        var configPath = Path.Combine(directory, "yarp.json");
+        GatewayConfigFile.Write(configPath, config);
+
+        var app = GatewayApplication.Create(["--config", configPath], options.ConfigureBuilder);
+        await app.StartAsync();
+        return new GatewayInstance(app, servicePorts, managementPort, directory, configPath);
+    }
+
+    /// <summary>A client of one service's port, as a mem0 client would be after switching host and port.</summary>
+    public HttpClient Client(string service) => CreateClient(_servicePorts[service]);
+
+    public Uri ServiceAddress(string service) => new($"http://127.0.0.1:{_servicePorts[service]}/");
+
+    public async Task<MetricsSnapshot> ScrapeAsync()
+    {
+        var text = await Management.GetStringAsync("/metrics");
+        return new MetricsSnapshot(text);
+    }
+
+    /// <summary>Reads the gateway's config file as JSON, to edit and <see cref="RewriteConfig"/>.</summary>
+    public JsonObject ReadConfig() => JsonNode.Parse(File.ReadAllText(ConfigPath))!.AsObject();
+
+    public void RewriteConfig(JsonObject config) => GatewayConfigFile.Write(ConfigPath, config);
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Management.Dispose();
+        await _app.StopAsync(TimeSpan.FromSeconds(5));
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static HttpClient CreateClient(int port) => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
+    {
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+}

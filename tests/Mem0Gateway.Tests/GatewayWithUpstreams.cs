@@ -1,0 +1,45 @@
+using Mem0Gateway.Testing;
+
+namespace Mem0Gateway.Tests;
+
+/// <summary>A gateway whose three services each have their own fake upstream, so a test can tell where a request went.</summary>
+public sealed class GatewayWithUpstreams : IAsyncDisposable
+{
+    private GatewayWithUpstreams(GatewayInstance gateway, FakeMem0Upstream mem0, FakeMem0Upstream openMemory, FakeMem0Upstream ui)
+    {
+        Gateway = gateway;
+        Mem0 = mem0;
+        OpenMemory = openMemory;
+        Ui = ui;
+    }
+
+    public GatewayInstance Gateway { get; }
+
+    public FakeMem0Upstream Mem0 { get; }
+
+    public FakeMem0Upstream OpenMemory { get; }
+
+    public FakeMem0Upstream Ui { get; }
+
+    public static async Task<GatewayWithUpstreams> StartAsync(Action<GatewayInstanceOptions>? configure = null)
+    {
+        var mem0 = await FakeMem0Upstream.StartAsync();
+        var openMemory = await FakeMem0Upstream.StartAsync();
+        var ui = await FakeMem0Upstream.StartAsync();
+        var options = new GatewayInstanceOptions();
+        options.Destinations["mem0"] = [mem0.BaseAddress];
+        options.Destinations["openmemory"] = [openMemory.BaseAddress];
+        options.Destinations["openmemory-ui"] = [ui.BaseAddress];
+        configure?.Invoke(options);
+        var gateway = await GatewayInstance.StartAsync(options);
+        return new GatewayWithUpstreams(gateway, mem0, openMemory, ui);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Mem0.DisposeAsync();
+        await OpenMemory.DisposeAsync();
+        await Ui.DisposeAsync();
+    }
+}
