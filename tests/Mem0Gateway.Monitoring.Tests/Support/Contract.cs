@@ -17,7 +17,7 @@ public static partial class Contract
 
     public static readonly IReadOnlySet<string> ProcessMetrics = new HashSet<string>
     {
-        "process_cpu_seconds_total", "process_resident_memory_bytes", "process_working_set_bytes", "process_open_handles",
+        "process_cpu_seconds_total", "process_private_memory_bytes", "process_working_set_bytes", "process_open_handles",
         "process_num_threads", "process_start_time_seconds", "dotnet_collection_count_total", "dotnet_total_memory_bytes",
     };
 
