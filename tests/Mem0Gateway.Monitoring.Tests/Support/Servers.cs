@@ -166,10 +166,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         var receiver = new WebhookReceiver(app, port);
-        app.MapPost("/{receiver}", async (HttpContext ctx, string receiver2) =>
+        app.MapPost("/{receiver}", async ctx =>
         {
             var body = JsonNode.Parse(await new StreamReader(ctx.Request.Body).ReadToEndAsync())!.AsObject();
-            receiver.Notifications.Enqueue(("/" + receiver2, body));
+            receiver.Notifications.Enqueue(("/" + ctx.Request.RouteValues["receiver"], body));
             ctx.Response.StatusCode = 200;
         });
         await app.StartAsync();
