@@ -13,6 +13,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
 {
     private sealed class Stack : IAsyncDisposable
     {
+        public required string TokenFile { get; init; }
         public required FakeMem0Upstream Mem0 { get; init; }
         public required FakeMem0Upstream OpenMemory { get; init; }
         public required GatewayInstance Gateway { get; init; }
@@ -24,7 +25,10 @@ public sealed class AlertPathTests(ITestOutputHelper output)
         {
             var mem0 = await FakeMem0Upstream.StartAsync();
             var openmemory = await FakeMem0Upstream.StartAsync();
+            var dir = Directory.CreateTempSubdirectory("mem0gw-alerts-").FullName;
+            var tokenFile = LiveConfigs.TokenFile(dir);
             var options = new GatewayInstanceOptions();
+            options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
             options.Settings["Logging:LogLevel:Default"] = "Error";
             options.Settings["Logging:LogLevel:Yarp"] = "Critical";
             options.Destinations["mem0"] = [mem0.BaseAddress];
@@ -34,10 +38,9 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             var gateway = await GatewayInstance.StartAsync(options);
             var webhook = await WebhookReceiver.StartAsync();
             var alertmanager = await AlertmanagerServer.StartAsync(LiveConfigs.Alertmanager(webhook.Port));
-            var dir = Directory.CreateTempSubdirectory("mem0gw-alerts-").FullName;
             var rules = new[] { RepoPaths.Monitoring("rules", "recording.yml"), LiveConfigs.AlertsWithShortFor(dir) };
-            var prometheus = await PrometheusServer.StartAsync(LiveConfigs.Prometheus(dir, gateway.ManagementPort, rules, alertmanager.Port));
-            return new Stack { Mem0 = mem0, OpenMemory = openmemory, Gateway = gateway, Webhook = webhook, Alertmanager = alertmanager, Prometheus = prometheus };
+            var prometheus = await PrometheusServer.StartAsync(LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, rules, alertmanager.Port));
+            return new Stack { TokenFile = tokenFile, Mem0 = mem0, OpenMemory = openmemory, Gateway = gateway, Webhook = webhook, Alertmanager = alertmanager, Prometheus = prometheus };
         }
 
         public async Task<JsonObject> WaitForAlertAsync(string receiver, string alertname, string service, Func<Task> keepGoing, TimeSpan timeout)
@@ -112,7 +115,9 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             o.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Active:Interval"] = "00:00:01";
             o.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Active:Timeout"] = "00:00:01";
         });
-        var metrics = await stack.Gateway.Management.GetStringAsync("/metrics");
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(stack.TokenFile)).Trim());
+        var metrics = await (await stack.Gateway.Management.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
         Skip.IfNot(metrics.Contains("\nmem0_gateway_upstream_up{", StringComparison.Ordinal),
             "the gateway does not expose mem0_gateway_upstream_up yet (upstream health, issue 4); UpstreamDown cannot fire");
 

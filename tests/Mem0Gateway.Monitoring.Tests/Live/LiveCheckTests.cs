@@ -27,7 +27,11 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
     {
         await using var mem0 = await FakeMem0Upstream.StartAsync();
         await using var openmemory = await FakeMem0Upstream.StartAsync();
+        var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
+        var tokenFile = LiveConfigs.TokenFile(dir);
         var options = new GatewayInstanceOptions();
+        // the gateway requires the token once it supports one (Gateway:Management:BearerTokenFile); Prometheus sends it
+        options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
         options.Settings["Logging:LogLevel:Default"] = "Error";
         options.Settings["Logging:LogLevel:Yarp"] = "Error";
         options.Destinations["mem0"] = [mem0.BaseAddress];
@@ -35,8 +39,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         // openmemory-ui gets no destination: a closed port, so its requests end in 502 and upstream errors.
         await using var gateway = await GatewayInstance.StartAsync(options);
 
-        var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
-        var config = LiveConfigs.Prometheus(dir, gateway.ManagementPort, RepoPaths.AlertRuleFiles, alertmanagerPort: null);
+        var config = LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, RepoPaths.AlertRuleFiles, alertmanagerPort: null);
         await using var prometheus = await PrometheusServer.StartAsync(config);
 
         using var mem0Client = gateway.Client("mem0");
@@ -64,7 +67,9 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         var up = await prometheus.QueryAsync("up{job=\"gateway\"}");
         Assert.Equal("1", up.Result.Single()!["value"]![1]!.GetValue<string>());
 
-        var exposed = ExposedFamilies(await gateway.Management.GetStringAsync("/metrics"));
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());
+        var exposed = ExposedFamilies(await (await gateway.Management.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync());
         Assert.All(MustBeExposed, m => Assert.True(exposed.Contains(m), $"the gateway exposes no {m} samples after the test traffic"));
         var pending = Contract.GatewayMetrics.Where(m => !exposed.Contains(m)).Order().ToList();
         output.WriteLine("contract metrics the gateway does not expose yet (their queries are checked for validity only): " + string.Join(", ", pending));

@@ -200,3 +200,31 @@ public sealed class ComposeTests
         Assert.Equal("http://gateway:19464/health/detailed", _compose.Environment("healthchecks-ui")["HealthChecksUI__HealthChecks__0__Uri"]);
     }
 }
+
+public sealed class DockerfileTests
+{
+    [Fact]
+    public void The_gateway_image_builds_on_the_sdk_and_runs_on_aspnet_with_every_file_the_project_links()
+    {
+        var dockerfile = File.ReadAllLines(RepoPaths.File("Dockerfile"));
+        var from = dockerfile.Where(l => l.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, from.Count);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build", from[0]);
+        Assert.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet:10.0", from[1]);
+
+        // files the project links from outside src/ (e.g. ../../yarp.json) must be copied before `dotnet publish`
+        var csproj = File.ReadAllText(RepoPaths.File("src", "Mem0Gateway", "Mem0Gateway.csproj"));
+        var publish = Array.FindIndex(dockerfile, l => l.Contains("dotnet publish", StringComparison.Ordinal));
+        Assert.True(publish > 0);
+        var copied = string.Join('\n', dockerfile[..publish].Where(l => l.StartsWith("COPY ", StringComparison.Ordinal)));
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(csproj, "Include=\"\\.\\./\\.\\./([^\"]+)\""))
+        {
+            Assert.True(copied.Contains(m.Groups[1].Value, StringComparison.Ordinal), $"Dockerfile does not copy {m.Groups[1].Value} before publishing");
+        }
+
+        var (services, management) = GatewayPorts.FromYarpJson();
+        var expose = dockerfile.Single(l => l.StartsWith("EXPOSE ", StringComparison.Ordinal));
+        Assert.All(services.Values.Append(management), p => Assert.Contains(p.ToString(), expose));
+        Assert.Contains(dockerfile, l => l.StartsWith("USER ", StringComparison.Ordinal));
+    }
+}

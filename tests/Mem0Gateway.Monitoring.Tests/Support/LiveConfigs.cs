@@ -9,7 +9,15 @@ namespace Mem0Gateway.Monitoring.Tests.Support;
 /// </summary>
 public static class LiveConfigs
 {
-    public static string Prometheus(string directory, int managementPort, IEnumerable<string> ruleFiles, int? alertmanagerPort)
+    /// <summary>A bearer token file for the gateway's management endpoints and the Prometheus scrape, in <paramref name="directory"/>.</summary>
+    public static string TokenFile(string directory)
+    {
+        var tokenFile = Path.Combine(directory, "gateway_metrics_token");
+        File.WriteAllText(tokenFile, "live-test-token-" + Guid.NewGuid().ToString("N"));
+        return tokenFile;
+    }
+
+    public static string Prometheus(string tokenFile, int managementPort, IEnumerable<string> ruleFiles, int? alertmanagerPort)
     {
         var root = Yaml.LoadNode(RepoPaths.Monitoring("prometheus.yml"));
         var global = (YamlMappingNode)root.Get("global")!;
@@ -19,8 +27,6 @@ public static class LiveConfigs
 
         root.Set("rule_files", new YamlSequenceNode(ruleFiles.Select(f => new YamlScalarNode(f))));
 
-        var tokenFile = Path.Combine(directory, "gateway_metrics_token");
-        File.WriteAllText(tokenFile, "live-test-token");
         var gateway = ((YamlSequenceNode)root.Get("scrape_configs")!).Children.Cast<YamlMappingNode>()
             .Single(j => j.Get("job_name")!.ToString() == "gateway");
         ((YamlMappingNode)gateway.Get("authorization")!).Set("credentials_file", new YamlScalarNode(tokenFile));
