@@ -274,14 +274,18 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
         }));
         app.MapPost("/api/v1/memories/filter", ctx => Json(ctx, new JsonObject { ["items"] = new JsonArray(), ["total"] = 0, ["page"] = 1, ["size"] = 10, ["pages"] = 0 }));
         app.MapGet("/api/v1/apps/", ctx => Json(ctx, new JsonObject { ["total"] = 1, ["page"] = 1, ["page_size"] = 1, ["apps"] = new JsonArray() }));
-        app.MapGet("/api/v1/config", ctx =>
+        app.MapGet("/api/v1/config/{**section}", ctx =>
         {
-            // FastAPI's redirect_slashes: an absolute Location built from the Host header the API received.
-            ctx.Response.StatusCode = 307;
-            ctx.Response.Headers.Location = $"http://{ctx.Request.Host}/api/v1/config/";
-            return Task.CompletedTask;
+            if (!ctx.Request.Path.Value!.EndsWith('/'))
+            {
+                // FastAPI's redirect_slashes: an absolute Location built from the Host header the API received.
+                ctx.Response.StatusCode = 307;
+                ctx.Response.Headers.Location = $"http://{ctx.Request.Host}{ctx.Request.Path}/";
+                return Task.CompletedTask;
+            }
+
+            return Json(ctx, new JsonObject { ["openmemory"] = new JsonObject(), ["mem0"] = new JsonObject() });
         });
-        app.MapGet("/api/v1/config/", ctx => Json(ctx, new JsonObject { ["openmemory"] = new JsonObject(), ["mem0"] = new JsonObject() }));
         app.MapPost("/api/v1/backup/export", ctx => StreamBytesAsync(ctx, 256 * 1024));
         app.MapGet("/mcp/{clientName}/sse/{userId}", ServeMcpStreamAsync);
         app.MapPost("/mcp/messages/", AcceptMcpMessageAsync);

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -12,10 +11,10 @@ namespace Mem0Gateway.Testing;
 public sealed class GatewayInstance : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly Dictionary<string, int> _servicePorts;
+    private readonly IReadOnlyDictionary<string, int> _servicePorts;
     private readonly string _directory;
 
-    private GatewayInstance(WebApplication app, Dictionary<string, int> servicePorts, int managementPort, string directory, string configPath)
+    private GatewayInstance(WebApplication app, IReadOnlyDictionary<string, int> servicePorts, int managementPort, string directory, string configPath)
     {
         _app = app;
         _servicePorts = servicePorts;
@@ -39,50 +38,10 @@ public sealed class GatewayInstance : IAsyncDisposable
     public static async Task<GatewayInstance> StartAsync(GatewayInstanceOptions? options = null)
     {
         options ??= new GatewayInstanceOptions();
-        var config = GatewayConfigFile.LoadRepositoryConfig();
-        var services = config["Gateway"]!["Services"]!.AsObject().Select(s => s.Key).ToList();
-        var ports = FreePorts.Allocate(services.Count + 1);
-        var servicePorts = services.Select((s, i) => (s, ports[i])).ToDictionary(p => p.s, p => p.Item2, StringComparer.OrdinalIgnoreCase);
-        var managementPort = ports[^1];
-
-        GatewayConfigFile.Set(config, "Gateway:ListenAddress", "127.0.0.1");
-        GatewayConfigFile.Set(config, "Gateway:ManagementAddress", "127.0.0.1");
-        GatewayConfigFile.Set(config, "Gateway:ManagementPort", managementPort.ToString());
-        foreach (var (service, port) in servicePorts)
-        {
-            GatewayConfigFile.Set(config, $"Gateway:Services:{service}:Port", port.ToString());
-        }
-
-        var deadDestination = new Uri($"http://127.0.0.1:{FreePorts.Allocate()}/");
-        foreach (var (clusterId, cluster) in config["ReverseProxy"]!["Clusters"]!.AsObject())
-        {
-            var addresses = options.Destinations.TryGetValue(clusterId, out var given) ? given : [options.DefaultDestination ?? deadDestination];
-            var destinations = new JsonObject();
-            for (var i = 0; i < addresses.Length; i++)
-            {
-                destinations[$"{clusterId}-{i + 1}"] = new JsonObject { ["Address"] = addresses[i].ToString() };
-            }
-
-            cluster!["Destinations"] = destinations;
-            if (!options.ActiveHealthChecks)
-            {
-                GatewayConfigFile.Set(cluster.AsObject(), "HealthCheck:Active:Enabled", "false");
-            }
-        }
-
-        foreach (var (key, value) in options.Settings)
-        {
-            GatewayConfigFile.Set(config, key, value);
-        }
-
-        options.EditConfig?.Invoke(config);
-        var directory = Directory.CreateTempSubdirectory("mem0gw-test-").FullName;
-        var configPath = Path.Combine(directory, "yarp.json");
-        GatewayConfigFile.Write(configPath, config);
-
-        var app = GatewayApplication.Create(["--config", configPath], options.ConfigureBuilder);
+        var config = GatewayTestConfig.Create(options);
+        var app = GatewayApplication.Create(["--config", config.ConfigPath], options.ConfigureBuilder);
         await app.StartAsync();
-        return new GatewayInstance(app, servicePorts, managementPort, directory, configPath);
+        return new GatewayInstance(app, config.ServicePorts, config.ManagementPort, config.Directory, config.ConfigPath);
     }
 
     /// <summary>A client of one service's port, as a mem0 client would be after switching host and port.</summary>
@@ -117,9 +76,5 @@ public sealed class GatewayInstance : IAsyncDisposable
         }
     }
 
-    private static HttpClient CreateClient(int port) => new(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false })
-    {
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+    private static HttpClient CreateClient(int port) => GatewayTestConfig.CreateClient(port);
 }

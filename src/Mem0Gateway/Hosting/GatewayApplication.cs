@@ -29,10 +29,14 @@ public static class GatewayApplication
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewayManagement(builder.Configuration);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTrustedForwardedHeaders(gateway.ForwardedHeaders);
         app.UseRouting();
+        app.UseManagementToken();
         app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();

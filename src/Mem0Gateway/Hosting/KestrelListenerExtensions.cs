@@ -8,7 +8,16 @@ internal static class KestrelListenerExtensions
     /// <summary>One listener per service plus the management listener, all from the Gateway section.</summary>
     public static void ListenOnGatewayPorts(this KestrelServerOptions kestrel, GatewayOptions options)
     {
-        kestrel.Limits.MaxRequestBodySize = options.Limits.MaxRequestBodySize;
+        var limits = options.Limits;
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
+        kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineSize;
+        kestrel.Limits.RequestHeadersTimeout = limits.RequestHeadersTimeout;
+        kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+        var grace = TimeSpan.FromSeconds(5);
+        kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
+        kestrel.Limits.MinResponseDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
         foreach (var service in options.Services.Values)
         {

@@ -13,10 +13,15 @@ public static class ManagementEndpointRouteBuilderExtensions
         return builder.WithMetadata(new ListenerPortMetadata(port));
     }
 
+    /// <summary>Requires the management bearer token, when one is configured (Prometheus: <c>authorization.credentials_file</c>).</summary>
+    public static TBuilder RequireManagementToken<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+        => builder.WithMetadata(ManagementTokenRequiredMetadata.Instance);
+
     /// <summary><c>/metrics</c>: Prometheus text, or OpenMetrics with exemplars when the scraper asks for it.</summary>
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder endpoints)
     {
         var registry = endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>();
-        return endpoints.MapMetrics("/metrics", registry).OnManagementPort(endpoints);
+        return endpoints.MapMetrics("/metrics", registry).OnManagementPort(endpoints).RequireManagementToken();
     }
 }

@@ -43,6 +43,8 @@ internal sealed class ForwarderOutcomeMiddleware
             return;
         }
 
+        // Whatever YARP had copied from a failed upstream answer must not leak into ours.
+        context.Response.Clear();
         var service = context.GetRouteModel().Config.ClusterId ?? "unknown";
         await (error switch
         {

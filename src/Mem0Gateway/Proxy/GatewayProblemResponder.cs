@@ -12,7 +12,6 @@ public sealed class GatewayProblemResponder
     /// <summary>Never echoes the request path or body: they may hold a user id or a memory.</summary>
     public async Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
-        context.Response.Clear();
         context.Response.StatusCode = status;
         var problem = new ProblemDetails
         {

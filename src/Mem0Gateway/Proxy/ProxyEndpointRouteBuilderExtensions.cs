@@ -10,6 +10,7 @@ public static class ProxyEndpointRouteBuilderExtensions
             .MapReverseProxy(pipeline =>
             {
                 pipeline.UseMiddleware<ForwarderOutcomeMiddleware>();
+                pipeline.UseMiddleware<EventStreamShutdownMiddleware>();
                 // The lambda overload replaces YARP's defaults: add them back, or load balancing and passive health are off.
                 pipeline.UseSessionAffinity();
                 pipeline.UseLoadBalancing();

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Mem0Gateway.Testing;
+
+/// <summary>
+/// The gateway as its own process (the built Mem0Gateway.dll beside the tests), for what only a process shows:
+/// its stdout, its exit code, and how it handles SIGTERM.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly GatewayTestConfig _config;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private GatewayProcess(Process process, GatewayTestConfig config)
+    {
+        _process = process;
+        _config = config;
+        Management = GatewayTestConfig.CreateClient(config.ManagementPort);
+    }
+
+    public HttpClient Management { get; }
+
+    public IReadOnlyCollection<string> StandardOutput => _stdout;
+
+    public IReadOnlyCollection<string> StandardError => _stderr;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static async Task<GatewayProcess> StartAsync(GatewayInstanceOptions? options = null, IDictionary<string, string>? environment = null)
+    {
+        var config = GatewayTestConfig.Create(options ?? new GatewayInstanceOptions());
+        var dll = Path.Combine(AppContext.BaseDirectory, "Mem0Gateway.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "--config", config.ConfigPath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = config.Directory,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var gateway = new GatewayProcess(process, config);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) gateway._stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) gateway._stderr.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await gateway.WaitUntilListeningAsync();
+        return gateway;
+    }
+
+    public HttpClient Client(string service) => GatewayTestConfig.CreateClient(_config.ServicePorts[service]);
+
+    /// <summary>What an orchestrator sends to stop a container.</summary>
+    public void SendSigterm()
+    {
+        if (Kill(_process.Id, 15) != 0)
+        {
+            throw new InvalidOperationException("kill(SIGTERM) failed: " + Marshal.GetLastPInvokeError());
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The gateway exited with {_process.ExitCode}: {string.Join('\n', _stderr)}{string.Join('\n', _stdout)}");
+            }
+
+            try
+            {
+                using var response = await Management.GetAsync("/metrics");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException("The gateway process did not start listening within 30 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        Management.Dispose();
+        try
+        {
+            Directory.Delete(_config.Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}
