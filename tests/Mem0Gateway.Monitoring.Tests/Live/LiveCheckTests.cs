@@ -19,7 +19,8 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
     [
         "mem0_gateway_requests_total", "mem0_gateway_request_duration_seconds", "mem0_gateway_requests_in_flight",
         "mem0_gateway_upstream_errors_total", "mem0_gateway_stream_time_to_first_byte_seconds", "mem0_gateway_stream_duration_seconds",
-        "process_cpu_seconds_total", "process_working_set_bytes", "process_private_memory_bytes", "dotnet_collection_count_total", "dotnet_total_memory_bytes",
+        "process_cpu_seconds_total", "process_working_set_bytes", "process_private_memory_bytes",
+        "system_runtime_dotnet_thread_pool_thread_count", "system_runtime_dotnet_thread_pool_queue_length", "system_runtime_dotnet_gc_pause_time", "dotnet_collection_count_total", "dotnet_total_memory_bytes",
     ];
 
     [Fact]
@@ -63,9 +64,14 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         await WaitForAsync(prometheus, "service:mem0_gateway_requests_slow_per_requests:ratio_rate3d");
         await WaitForAsync(prometheus, "service:mem0_gateway_requests_errors_per_requests:ratio_rate5m");
 
-        // the shipped gateway job (bearer token, sample_limit, label limits) accepts the gateway's real output
+        // the shipped gateway job (bearer token from credentials_file, sample_limit, label limits) scrapes the real gateway,
+        // which refuses /metrics without the token
         var up = await prometheus.QueryAsync("up{job=\"gateway\"}");
         Assert.Equal("1", up.Result.Single()!["value"]![1]!.GetValue<string>());
+        using (var anonymous = await gateway.Management.GetAsync("/metrics"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
 
         using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
         scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());

@@ -110,6 +110,7 @@ public sealed class DashboardTests
         Assert.Contains("process_cpu_seconds_total", internals);
         Assert.Contains("dotnet_collection_count_total", internals);
         Assert.Contains("scrape_samples_scraped", internals);
+        Assert.Contains("system_runtime_dotnet_thread_pool_queue_length", internals);
         var infra = string.Join('\n', all["mem0-infra"].Targets.Select(t => t.Expr));
         Assert.Contains("node_", infra);
         Assert.Contains("container_", infra);
