@@ -42,6 +42,28 @@ public sealed class PrometheusRulesTests
         Assert.DoesNotContain("FAILED", result.Output);
     }
 
+    [Theory]
+    [InlineData("> 0.05\n", "> 0.07\n", "HighErrorRate")]
+    [InlineData("mem0_gateway_upstream_up == 0\n        for: 1m", "mem0_gateway_upstream_up == 0\n        for: 3m", "UpstreamDown")]
+    [InlineData("rate1h * 3600 >= 100", "rate1h * 3600 >= 0", "SLOAvailabilityBudgetBurn")]
+    [InlineData("{quantile=\"0.95\",operation!=\"add\"} > 2", "{quantile=\"0.95\"} > 2", "SlowRequests")]
+    public async Task Promtool_unit_tests_catch_a_broken_alert(string original, string broken, string alert)
+    {
+        // The unit tests are only worth something if they fail when a threshold, a `for` or a guard changes.
+        var dir = Directory.CreateTempSubdirectory("mem0gw-mutant-").FullName;
+        Directory.CreateDirectory(Path.Combine(dir, "rules"));
+        Directory.CreateDirectory(Path.Combine(dir, "tests"));
+        File.Copy(RepoPaths.Monitoring("rules", "recording.yml"), Path.Combine(dir, "rules", "recording.yml"));
+        var alerts = File.ReadAllText(RepoPaths.Monitoring("rules", "alerts.yml"));
+        Assert.Contains(original, alerts);
+        File.WriteAllText(Path.Combine(dir, "rules", "alerts.yml"), alerts.Replace(original, broken));
+        var tests = RepoPaths.PromtoolTestFiles.Select(f => { var t = Path.Combine(dir, "tests", Path.GetFileName(f)); File.Copy(f, t); return t; }).ToList();
+
+        var result = await Tools.RunAsync("promtool", ["test", "rules", .. tests], Path.Combine(dir, "tests"), TimeSpan.FromSeconds(120));
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"alertname: {alert}", result.Output);
+    }
+
     [Fact]
     public void Prometheus_config_scrapes_the_gateway_with_a_token_file_and_cardinality_limits()
     {
