@@ -94,7 +94,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             await Traffic();
         }
 
-        var alert = await stack.WaitForAlertAsync("team-warning", "HighErrorRate", "mem0", Traffic, TimeSpan.FromSeconds(60));
+        var alert = await stack.WaitForAlertAsync("team-warning", "HighErrorRate", "mem0", Traffic, TimeSpan.FromSeconds(90));
         Assert.Equal("warning", alert["labels"]!["severity"]!.GetValue<string>());
         Assert.Equal("monitoring/RUNBOOK.md#higherrorrate", alert["annotations"]!["runbook_url"]!.GetValue<string>());
         Assert.Contains("of requests fail with 5xx", alert["annotations"]!["summary"]!.GetValue<string>());
@@ -122,7 +122,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             "the gateway does not expose mem0_gateway_upstream_up yet (upstream health, issue 4); UpstreamDown cannot fire");
 
         await stack.Mem0.StopAsync();
-        var alert = await stack.WaitForAlertAsync("oncall-critical", "UpstreamDown", "mem0", () => Task.CompletedTask, TimeSpan.FromSeconds(60));
+        var alert = await stack.WaitForAlertAsync("oncall-critical", "UpstreamDown", "mem0", () => Task.CompletedTask, TimeSpan.FromSeconds(90));
         Assert.Equal("critical", alert["labels"]!["severity"]!.GetValue<string>());
         Assert.Equal("monitoring/RUNBOOK.md#upstreamdown", alert["annotations"]!["runbook_url"]!.GetValue<string>());
         Assert.StartsWith("Gateway upstream mem0 / ", alert["annotations"]!["summary"]!.GetValue<string>());

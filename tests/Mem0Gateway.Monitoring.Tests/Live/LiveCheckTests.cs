@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Mem0Gateway.Monitoring.Tests.Support;
@@ -26,6 +27,15 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_recording_rule_alert_and_dashboard_query_is_valid_and_the_gateway_ones_return_data()
     {
+        // Sample every ASP.NET Core request activity, as the gateway's OpenTelemetry tracing does when it is on: the
+        // gateway then attaches the trace id of each request to its latency histogram as an exemplar.
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+
         await using var mem0 = await FakeMem0Upstream.StartAsync();
         await using var openmemory = await FakeMem0Upstream.StartAsync();
         var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
@@ -132,6 +142,21 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
             }
         }
 
+        // exemplars: when the gateway attaches trace ids to its latency histogram (OpenMetrics scrape), Prometheus keeps
+        // them (exemplar storage) under the label the Grafana datasource links to Jaeger with: trace_id.
+        using var openMetrics = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        openMetrics.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(tokenFile)).Trim());
+        openMetrics.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        var openMetricsText = await (await gateway.Management.SendAsync(openMetrics)).Content.ReadAsStringAsync();
+        Assert.Contains("# {trace_id=\"", openMetricsText);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var exemplars = JsonNode.Parse(await prometheus.Http.GetStringAsync(
+            $"api/v1/query_exemplars?query={Uri.EscapeDataString("mem0_gateway_request_duration_seconds_bucket")}&start={now - 600}&end={now}"))!["data"]!.AsArray();
+        var traceIds = exemplars.SelectMany(e => e!["exemplars"]!.AsArray()).Select(x => x!["labels"]?["trace_id"]?.GetValue<string>()).ToList();
+        Assert.NotEmpty(traceIds);
+        Assert.All(traceIds, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        output.WriteLine($"{traceIds.Count} exemplars with trace_id stored");
+
         output.WriteLine($"{withData} gateway queries returned data");
         Assert.True(failures.Count == 0, $"{failures.Count} queries failed:\n" + string.Join('\n', failures));
         Assert.True(withData > 60, $"only {withData} gateway queries returned data");
@@ -166,7 +191,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
 
     private static async Task WaitForAsync(PrometheusServer prometheus, string expr)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if ((await prometheus.QueryAsync(expr)).Result.Count > 0)
@@ -177,7 +202,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
             await Task.Delay(500);
         }
 
-        Assert.Fail($"{expr} has no data after 30 s; Prometheus log:\n{prometheus.Log}");
+        Assert.Fail($"{expr} has no data after 60 s; Prometheus log:\n{prometheus.Log}");
     }
 
     /// <summary>Metric families with at least one sample in a scrape.</summary>

@@ -49,7 +49,7 @@ public abstract class ServerProcess : IAsyncDisposable
 
     public async Task WaitReadyAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             Assert.False(_process.HasExited, $"{GetType().Name} exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
@@ -67,7 +67,7 @@ public abstract class ServerProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        Assert.Fail($"{GetType().Name} not ready after 30 s:\n{Log}");
+        Assert.Fail($"{GetType().Name} not ready after 60 s:\n{Log}");
     }
 
     public async ValueTask DisposeAsync()
