@@ -1,4 +1,5 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Health;
 using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
@@ -31,6 +32,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayPrivacy(builder.Configuration);
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
+        builder.Services.AddGatewayHealth(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -40,6 +42,7 @@ public static class GatewayApplication
         app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
+        app.MapGatewayHealth();
         app.MapGatewayProxy();
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);

@@ -19,6 +19,9 @@ public sealed class GatewayMetrics
     /// <summary>Lifetime of an event stream (an MCP session): seconds to a day.</summary>
     public static readonly double[] StreamDurationBuckets = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 
+    /// <summary>Active health probes: a few ms on loopback, up to the probe timeout (default 5 s) when a host is silent.</summary>
+    public static readonly double[] HealthCheckDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
     private static readonly Exemplar.LabelKey TraceIdKey = Exemplar.Key("trace_id");
     private static readonly Exemplar.LabelKey SpanIdKey = Exemplar.Key("span_id");
 
@@ -79,6 +82,39 @@ public sealed class GatewayMetrics
                 Buckets = StreamDurationBuckets,
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
+
+        UpstreamUp = factory.CreateGauge(
+            "mem0_gateway_upstream_up",
+            "1 while a destination may receive traffic (neither active nor passive health marks it unhealthy), 0 otherwise.",
+            new GaugeConfiguration { LabelNames = ["service", "destination"] });
+
+        HealthChecksTotal = factory.CreateCounter(
+            "mem0_gateway_health_checks_total",
+            "Active health probes sent to upstream destinations, by result (healthy: 2xx answer; unhealthy: anything else or no answer).",
+            new CounterConfiguration
+            {
+                LabelNames = ["service", "destination", "result"],
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        HealthCheckDuration = factory.CreateHistogram(
+            "mem0_gateway_health_check_duration_seconds",
+            "Time an active health probe took, up to its answer's headers or its failure.",
+            new HistogramConfiguration
+            {
+                LabelNames = ["service", "destination"],
+                Buckets = HealthCheckDurationBuckets,
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        ConfigReloadsTotal = factory.CreateCounter(
+            "mem0_gateway_config_reloads_total",
+            "Reloads of the proxy config after yarp.json changed (failure: the edit was rejected and the last good config stays live).",
+            new CounterConfiguration
+            {
+                LabelNames = ["result"],
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
     }
 
     public CollectorRegistry Registry { get; }
@@ -94,6 +130,14 @@ public sealed class GatewayMetrics
     public Histogram StreamTimeToFirstByte { get; }
 
     public Histogram StreamDuration { get; }
+
+    public Gauge UpstreamUp { get; }
+
+    public Counter HealthChecksTotal { get; }
+
+    public Histogram HealthCheckDuration { get; }
+
+    public Counter ConfigReloadsTotal { get; }
 
     /// <summary>Exemplars only for traces that were sampled, so every exemplar leads to a trace that exists in Jaeger.</summary>
     private static Exemplar SampledTraceExemplar(Collector metric, double value)

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
+
+namespace Mem0Gateway.Health;
+
+public static class HealthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies, config
+    /// reload accounting) and the health checks behind /health/*: readiness plus the dependencies configured under
+    /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c>.
+    /// </summary>
+    public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProbeTimings>();
+        services.AddSingleton<UpstreamHealthRegistry>();
+        services.AddSingleton<UpstreamHealthEvaluator>();
+        services.AddSingleton<GatewayHealthReportBuilder>();
+
+        services.AddSingleton<IPassiveHealthCheckPolicy, TransportAndServerErrorRateHealthPolicy>();
+        services.AddSingleton<IActiveHealthCheckPolicy, RefusedOrConsecutiveFailuresHealthPolicy>();
+        services.Decorate<IActiveHealthCheckPolicy>((sp, inner) => new ProbeObservingActiveHealthCheckPolicy(
+            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeTimings>()));
+        services.Decorate<IProbingRequestFactory>((sp, inner) => new TimedProbingRequestFactory(inner, sp.GetRequiredService<ProbeTimings>()));
+        services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
+            inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
+        services.Decorate<IForwarderHttpClientFactory>((sp, inner) => new ProbeTimingForwarderHttpClientFactory(inner, sp.GetRequiredService<ProbeTimings>()));
+        services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
+        services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
+        services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();
+
+        var checks = services.AddHealthChecks()
+            .AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadinessHealthCheck.Tag]);
+        AddDependencyChecks(services, checks, configuration.GetSection(DependencyOptions.SectionName).Get<DependencyOptions>() ?? new());
+        return services;
+    }
+
+    private static void AddDependencyChecks(IServiceCollection services, IHealthChecksBuilder checks, DependencyOptions dependencies)
+    {
+        string[] tags = [GatewayHealthReportBuilder.DependencyTag];
+        var postgres = dependencies.Postgres;
+        if (ReadSecret(postgres.ConnectionStringFile, postgres.ConnectionString, "Gateway:Dependencies:Postgres:ConnectionStringFile") is { } connectionString)
+        {
+            checks.AddNpgSql(connectionString, name: "postgres", tags: tags, timeout: postgres.Timeout);
+        }
+
+        var neo4j = dependencies.Neo4j;
+        if (!string.IsNullOrWhiteSpace(neo4j.Address))
+        {
+            var check = Neo4jBoltHealthCheck.Create(neo4j.Address, neo4j.Timeout);
+            // The check enforces its own timeout and reports it as a clear description; the outer one is a backstop.
+            checks.Add(new HealthCheckRegistration("neo4j", check, failureStatus: null, tags, neo4j.Timeout + TimeSpan.FromSeconds(1)));
+        }
+
+        var llm = dependencies.Llm;
+        if (llm.Enabled)
+        {
+            if (!Uri.TryCreate(llm.Url, UriKind.Absolute, out var url))
+            {
+                throw new InvalidOperationException("Gateway:Dependencies:Llm:Enabled is true, but Gateway:Dependencies:Llm:Url is not an absolute URL.");
+            }
+
+            var apiKey = ReadSecret(llm.ApiKeyFile, llm.ApiKey, "Gateway:Dependencies:Llm:ApiKeyFile");
+            services.AddSingleton(_ => new LlmReachabilityHealthCheck(url, apiKey, llm.Timeout));
+            checks.Add(new HealthCheckRegistration("llm", sp => sp.GetRequiredService<LlmReachabilityHealthCheck>(), failureStatus: null, tags,
+                llm.Timeout + TimeSpan.FromSeconds(1)));
+        }
+    }
+
+    /// <summary>A secret from its file (Docker/Kubernetes secrets) or inline; null when neither is set.</summary>
+    private static string? ReadSecret(string? file, string? inline, string fileKey)
+    {
+        if (!string.IsNullOrWhiteSpace(file))
+        {
+            if (!File.Exists(file))
+            {
+                throw new InvalidOperationException($"{fileKey} names a file that does not exist.");
+            }
+
+            var value = File.ReadAllText(file).Trim();
+            return value.Length == 0 ? null : value;
+        }
+
+        return string.IsNullOrWhiteSpace(inline) ? null : inline.Trim();
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Mem0Gateway.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Mem0Gateway.Tests.Health;
+
+/// <summary>Editing yarp.json while the gateway runs: good edits take effect, bad ones are refused and said so.</summary>
+public sealed class ConfigReloadTests
+{
+    private static async Task<double> ReloadsAsync(GatewayInstance gateway, string result)
+        => (await gateway.ScrapeAsync()).Sum("mem0_gateway_config_reloads_total", ("result", result));
+
+    [Fact]
+    public async Task An_edit_moves_a_service_to_a_new_destination_and_adds_a_route_without_a_restart()
+    {
+        await using var stack = await GatewayWithUpstreams.StartAsync();
+        await using var replacement = await FakeMem0Upstream.StartAsync();
+        var gateway = stack.Gateway;
+        using var client = gateway.Client("mem0");
+        Assert.Equal(0, await ReloadsAsync(gateway, "success"));
+
+        var config = gateway.ReadConfig();
+        config["ReverseProxy"]!["Clusters"]!["mem0"]!["Destinations"] = new JsonObject
+        {
+            ["mem0-new"] = new JsonObject { ["Address"] = replacement.BaseAddress.ToString() },
+        };
+        config["ReverseProxy"]!["Routes"]!["mem0-reload-added"] = new JsonObject
+        {
+            ["ClusterId"] = "mem0",
+            ["Order"] = -1,
+            ["Match"] = new JsonObject { ["Path"] = "/reload-added", ["Methods"] = new JsonArray("GET") },
+            ["Metadata"] = new JsonObject { ["Operation"] = "other" },
+        };
+        gateway.RewriteConfig(config);
+
+        await Poll.UntilAsync(async () =>
+        {
+            using var response = await client.GetAsync("/memories?user_id=u");
+            return replacement.RequestsTo("GET", "/memories").Any();
+        }, TimeSpan.FromSeconds(10), "traffic at the new destination");
+        using (var response = await client.GetAsync("/reload-added"))
+        {
+            Assert.Single(replacement.RequestsTo("GET", "/reload-added"));
+        }
+
+        var metrics = await gateway.ScrapeAsync();
+        Assert.Equal(1, metrics.Sum("mem0_gateway_requests_total", ("route", "mem0-reload-added")));
+        Assert.True(metrics.Sum("mem0_gateway_config_reloads_total", ("result", "success")) >= 1);
+        Assert.Equal(0, metrics.Sum("mem0_gateway_config_reloads_total", ("result", "failure")));
+        // Health follows the destinations: the removed one's series is gone, the new one is watched.
+        Assert.Empty(metrics.Series("mem0_gateway_upstream_up", ("destination", "mem0-1")));
+        Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_up", ("service", "mem0"), ("destination", "mem0-new")));
+    }
+
+    [Fact]
+    public async Task An_invalid_edit_is_rejected_logged_once_and_counted_while_the_old_routes_keep_serving()
+    {
+        var logs = new CapturedLogs();
+        await using var stack = await GatewayWithUpstreams.StartAsync(o =>
+        {
+            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
+        });
+        var gateway = stack.Gateway;
+        using var client = gateway.Client("mem0");
+
+        var config = gateway.ReadConfig();
+        config["ReverseProxy"]!["Routes"]!["mem0-search"]!["Match"] = new JsonObject(); // neither Path nor Hosts
+        config["ReverseProxy"]!["Clusters"]!["mem0"]!["Destinations"] = new JsonObject
+        {
+            ["mem0-1"] = new JsonObject { ["Address"] = "http://127.0.0.1:1/" },
+        };
+        gateway.RewriteConfig(config);
+
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "failure") >= 1, TimeSpan.FromSeconds(10), "a rejected reload");
+        Assert.Equal(0, await ReloadsAsync(gateway, "success"));
+        var rejected = Assert.Single(logs.Messages("Proxy config edit rejected"));
+        Assert.Contains("mem0-search", rejected);
+
+        // The last good config is still live: same destination, same routes.
+        using (var response = await client.PostAsync("/search", new StringContent("""{"query":"q","user_id":"u"}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Single(stack.Mem0.RequestsTo("POST", "/search"));
+
+        // Fixing the file is picked up as usual.
+        gateway.RewriteConfig(GatewayFixedConfig(gateway));
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "a successful reload after the fix");
+    }
+
+    [Fact]
+    public async Task A_config_file_that_no_longer_parses_is_rejected_and_the_old_config_keeps_serving()
+    {
+        var logs = new CapturedLogs();
+        await using var stack = await GatewayWithUpstreams.StartAsync(o =>
+        {
+            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
+        });
+        var gateway = stack.Gateway;
+        using var client = gateway.Client("mem0");
+        var good = gateway.ReadConfig();
+
+        var broken = good.ToJsonString();
+        File.WriteAllText(gateway.ConfigPath, broken[..(broken.Length / 2)]); // a half-saved file
+
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "failure") >= 1, TimeSpan.FromSeconds(10), "a rejected reload");
+        Assert.Contains(logs.Messages("Proxy config edit rejected"), m => m.Contains("LineNumber", StringComparison.Ordinal));
+        using (var response = await client.GetAsync("/memories?user_id=u"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        gateway.RewriteConfig(GatewayFixedConfig(gateway, good));
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "a successful reload after the fix");
+        using (var response = await client.GetAsync("/memories?user_id=u"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+
+    private static JsonObject GatewayFixedConfig(GatewayInstance gateway, JsonObject? good = null)
+    {
+        var config = good ?? gateway.ReadConfig();
+        config["ReverseProxy"]!["Routes"]!["mem0-search"]!["Match"] = new JsonObject
+        {
+            ["Path"] = "/search",
+            ["Methods"] = new JsonArray("POST"),
+        };
+        return config;
+    }
+}
