@@ -4,7 +4,8 @@
 # Defaults (or env): GATEWAY_MANAGEMENT_URL=http://127.0.0.1:19464  PROMETHEUS_URL=http://127.0.0.1:9090
 #   GATEWAY_TOKEN_FILE=monitoring/secrets/gateway_metrics_token (sent as a bearer token when the file exists)
 #   MONITOR_TIMEOUT=10
-# Exit status: 0 healthy; 1 something is unhealthy or unreachable (each problem is printed); 64 bad usage.
+# Exit status: 0 healthy (a Degraded gateway, i.e. an optional upstream down, is printed as a warning);
+#   1 something is unhealthy or unreachable (each problem is printed); 64 bad usage.
 # Needs curl and python3.
 set -uo pipefail
 
@@ -31,6 +32,7 @@ done
 failures=0
 fail() { printf 'monitor_health: FAIL: %s\n' "$*" >&2; failures=$((failures + 1)); }
 ok() { printf 'monitor_health: ok: %s\n' "$*"; }
+warn() { printf 'monitor_health: warn: %s\n' "$*"; }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 # 1. gateway /health/detailed ----------------------------------------------------------------------
@@ -56,12 +58,13 @@ bad = [f"{name}={e.get('status')}" + (f" ({e.get('description') or e.get('except
        for name, e in (doc.get("entries") or {}).items() if e.get("status") not in ("Healthy", "Degraded")]
 degraded = [name for name, e in (doc.get("entries") or {}).items() if e.get("status") == "Degraded"]
 ok = code == "200" and status in ("Healthy", "Degraded")
-print(("OK " if ok else "BAD ") + f"HTTP {code}, status {status}"
+print(("BAD " if not ok else "WARN " if (bad or degraded or status != "Healthy") else "OK ") + f"HTTP {code}, status {status}"
       + (f"; unhealthy: {', '.join(bad)}" if bad else "") + (f"; degraded: {', '.join(degraded)}" if degraded else ""))
 PY
 )
   case "$summary" in
     OK*) ok "gateway ${summary#OK }" ;;
+    WARN*) warn "gateway ${summary#WARN } (not required for readiness)" ;;
     *) fail "gateway $GW/health/detailed: ${summary#BAD }" ;;
   esac
 fi

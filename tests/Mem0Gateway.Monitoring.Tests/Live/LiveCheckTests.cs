@@ -157,6 +157,30 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         Assert.All(traceIds, id => Assert.Matches("^[0-9a-f]{32}$", id));
         output.WriteLine($"{traceIds.Count} exemplars with trace_id stored");
 
+        // scripts/monitor_health.sh against the real gateway and this Prometheus
+        var health = await Tools.RunAsync("bash", [RepoPaths.File("scripts", "monitor_health.sh")], environment: new Dictionary<string, string?>
+        {
+            ["GATEWAY_MANAGEMENT_URL"] = $"http://127.0.0.1:{gateway.ManagementPort}",
+            ["PROMETHEUS_URL"] = $"http://127.0.0.1:{prometheus.Port}",
+            ["GATEWAY_TOKEN_FILE"] = tokenFile,
+        });
+        output.WriteLine(health.Describe());
+        // openmemory-ui (not required) has no upstream here: the gateway is Degraded, which is a warning, not a failure
+        Assert.True(health.ExitCode == 0, health.Describe());
+        Assert.Contains("warn: gateway HTTP 200, status Degraded; unhealthy: openmemory-ui", health.Stdout);
+        Assert.Contains("ok: prometheus all 1 targets up", health.Stdout);
+
+        var wrongToken = Path.Combine(dir, "wrong-token");
+        await File.WriteAllTextAsync(wrongToken, "not-the-token");
+        var refused = await Tools.RunAsync("bash", [RepoPaths.File("scripts", "monitor_health.sh")], environment: new Dictionary<string, string?>
+        {
+            ["GATEWAY_MANAGEMENT_URL"] = $"http://127.0.0.1:{gateway.ManagementPort}",
+            ["PROMETHEUS_URL"] = $"http://127.0.0.1:{prometheus.Port}",
+            ["GATEWAY_TOKEN_FILE"] = wrongToken,
+        });
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("answered 401: the bearer token is missing or wrong", refused.Stderr);
+
         output.WriteLine($"{withData} gateway queries returned data");
         Assert.True(failures.Count == 0, $"{failures.Count} queries failed:\n" + string.Join('\n', failures));
         Assert.True(withData > 60, $"only {withData} gateway queries returned data");
