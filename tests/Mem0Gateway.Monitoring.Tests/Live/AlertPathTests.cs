@@ -107,7 +107,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
         }
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task Stopping_an_upstream_fires_UpstreamDown_which_reaches_the_critical_receiver()
     {
         await using var stack = await Stack.StartAsync(o =>
@@ -115,11 +115,18 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             o.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Active:Interval"] = "00:00:01";
             o.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Active:Timeout"] = "00:00:01";
         });
-        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-        scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(stack.TokenFile)).Trim());
-        var metrics = await (await stack.Gateway.Management.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
-        Skip.IfNot(metrics.Contains("\nmem0_gateway_upstream_up{", StringComparison.Ordinal),
-            "the gateway does not expose mem0_gateway_upstream_up yet (upstream health, issue 4); UpstreamDown cannot fire");
+        // first the upstream is seen healthy (the first probe may take a moment)
+        var healthy = "\nmem0_gateway_upstream_up{service=\"mem0\",destination=\"mem0-1\"} 1";
+        var metrics = "";
+        for (var i = 0; i < 60 && !metrics.Contains(healthy, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 500);
+            using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+            scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(stack.TokenFile)).Trim());
+            metrics = await (await stack.Gateway.Management.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+        }
+
+        Assert.Contains(healthy, metrics);
 
         await stack.Mem0.StopAsync();
         var alert = await stack.WaitForAlertAsync("oncall-critical", "UpstreamDown", "mem0", () => Task.CompletedTask, TimeSpan.FromSeconds(90));
