@@ -1,0 +1,18 @@
+using Mem0Gateway.Testing;
+
+namespace Mem0Gateway.Monitoring.Tests.Support;
+
+public static class RepoPaths
+{
+    public static string Root => RepositoryPaths.Root;
+
+    public static string Monitoring(params string[] parts) => Path.Combine([Root, "monitoring", .. parts]);
+
+    public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    public static IReadOnlyList<string> AlertRuleFiles => [Monitoring("rules", "recording.yml"), Monitoring("rules", "alerts.yml")];
+
+    public static IReadOnlyList<string> PromtoolTestFiles => Directory.GetFiles(Monitoring("tests"), "*.yml").Order().ToList();
+
+    public static IReadOnlyList<string> DashboardFiles => Directory.GetFiles(Monitoring("grafana", "dashboards"), "*.json", SearchOption.AllDirectories).Order().ToList();
+}
