@@ -16,7 +16,7 @@ public static class MetricsServiceCollectionExtensions
         services.AddSingleton(_ =>
         {
             var registry = Prometheus.Metrics.NewCustomRegistry();
-            DotNetStats.Register(registry);
+            ProcessMetricsCollector.Register(registry);
             return registry;
         });
         services.AddSingleton<GatewayMetrics>();

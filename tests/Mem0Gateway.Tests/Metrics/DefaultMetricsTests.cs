@@ -25,6 +25,13 @@ public sealed class DefaultMetricsTests
         Assert.Contains("system_runtime_dotnet_thread_pool_queue_length", names);
         Assert.Contains("system_runtime_dotnet_gc_pause_time", names);
 
+        // The process figures are real readings, not placeholders.
+        Assert.InRange(metrics.Sum("process_working_set_bytes"), 10e6, 4e9);
+        Assert.InRange(metrics.Sum("process_num_threads"), 2, 1000);
+        Assert.InRange(metrics.Sum("process_open_handles"), 5, 100_000);
+        Assert.True(metrics.Sum("process_cpu_seconds_total") > 0);
+        Assert.InRange(metrics.Sum("process_start_time_seconds"), DateTimeOffset.UtcNow.AddHours(-6).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+
         // Per-request framework instruments (ASP.NET Core, Kestrel, HttpClient) and QUIC internals stay off.
         Assert.DoesNotContain(names, n => n.StartsWith("microsoft_aspnetcore", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n.StartsWith("system_net_http", StringComparison.Ordinal));
