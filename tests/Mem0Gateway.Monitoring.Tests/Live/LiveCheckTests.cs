@@ -73,6 +73,9 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         await WaitForAsync(prometheus, "service_route_operation:mem0_gateway_request_duration_seconds:histogram_quantile5m");
         await WaitForAsync(prometheus, "service:mem0_gateway_requests_slow_per_requests:ratio_rate3d");
         await WaitForAsync(prometheus, "service:mem0_gateway_requests_errors_per_requests:ratio_rate5m");
+        // rate() needs two scrapes of a series: probes and tool calls start later than the first requests
+        await WaitForAsync(prometheus, "service_destination_result:mem0_gateway_health_checks:rate5m");
+        await WaitForAsync(prometheus, "tool:mem0_gateway_mcp_tool_calls:rate5m");
 
         // the shipped gateway job (bearer token from credentials_file, sample_limit, label limits) scrapes the real gateway,
         // which refuses /metrics without the token
@@ -107,6 +110,14 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
             var missing = metrics.Where(m => !exposed.Contains(m)).ToList();
             if (aboutGateway && missing.Count == 0)
             {
+                // Rule groups and rate() windows fill in over a few scrape and evaluation cycles: give each query
+                // a bounded grace before calling it empty.
+                for (var retry = 0; result.Count == 0 && retry < 20; retry++)
+                {
+                    await Task.Delay(500);
+                    (_, _, result) = await prometheus.QueryAsync(expr);
+                }
+
                 if (result.Count == 0)
                 {
                     failures.Add($"{where}: no data\n    {expr}");

@@ -55,7 +55,6 @@ public sealed class McpPrivacyTests
 
         await session.DisposeAsync();
         var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_mcp_sessions_active") == 0);
-        await Task.Delay(200); // the SSE server span ends as the stream's request completes
         string[] secrets = [SseUser, HttpUser, RestUser, sessionId, MemoryText, "passport", SearchText];
 
         // Everything was seen and counted...
@@ -73,9 +72,22 @@ public sealed class McpPrivacyTests
         // The MCP attributes follow the OTel conventions and hold bounded values or keyed tokens; every attribute,
         // url.* included, is free of ids and memory text. The ASP.NET Core activity source is process-wide: keep the
         // spans of this test's gateway.
+        // A server span ends once its response is fully written, which can be just after the client has it.
         var port = stack.Gateway.ServicePorts["openmemory"];
-        var server = spans.ToArray().Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port)).ToList();
-        var toolSpans = server.Where(s => s.GetTagItem("gen_ai.tool.name") is not null).ToList();
+        List<Activity> server = [];
+        List<Activity> toolSpans = [];
+        for (var waited = 0; waited < 100; waited++)
+        {
+            server = spans.ToArray().Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port)).ToList();
+            toolSpans = server.Where(s => s.GetTagItem("gen_ai.tool.name") is not null).ToList();
+            if (toolSpans.Count >= 3 && server.Any(s => s.GetTagItem("mcp.session.id") is not null))
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
         Assert.Equal(3, toolSpans.Count);
         Assert.All(toolSpans, s => Assert.Equal("tools/call", s.GetTagItem("mcp.method.name")));
         Assert.All(toolSpans, s => Assert.Equal("execute_tool", s.GetTagItem("gen_ai.operation.name")));
