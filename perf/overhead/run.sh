@@ -9,7 +9,8 @@
 #
 # Usage: perf/overhead/run.sh [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections C] [--threads T]
 #                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx] [--gateway-env "K=V ..."]
-#   --gateway-env  extra environment for both gateways, for host tuning A/B runs (e.g. "DOTNET_gcServer=1")
+#   --gateway-env  extra environment for both gateways, applied last, for A/B runs (e.g. "DOTNET_gcServer=1", or
+#                  "Gateway__Tracing__Enabled=false" to measure gw_on without tracing)
 #   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
 # Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (facts: .NET needs ~10 s to settle).
 # Loopback only. Exits non-zero if anything fails to start or a target answers with errors; missed performance
@@ -132,13 +133,14 @@ start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgm
   pick_port mem0; pick_port om; pick_port ui; pick_port mgmt
   local up="http://127.0.0.1:$up_port/"
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
-  [ -n "$gateway_env" ] && read -r -a extra <<< "$gateway_env" && envs+=("${extra[@]}")
   if [ "$mode" = on ]; then
     envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
            OTEL_SERVICE_NAME=mem0-gateway-bench Gateway__Metrics__Enabled=true Gateway__AccessLog__Enabled=true Gateway__Tracing__Enabled=true)
   else
     envs+=(Gateway__Metrics__Enabled=false Gateway__AccessLog__Enabled=false Gateway__Tracing__Enabled=false)
   fi
+  # Last, so that an A/B run can override the switches above (env keeps the last value of a name).
+  if [ -n "$gateway_env" ]; then read -r -a extra <<< "$gateway_env"; envs+=("${extra[@]}"); fi
   env "${envs[@]}" dotnet "$dll" --config "$config" \
     Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$mgmt \
     Gateway:Services:mem0:Port=$mem0 Gateway:Services:openmemory:Port=$om Gateway:Services:openmemory-ui:Port=$ui \
