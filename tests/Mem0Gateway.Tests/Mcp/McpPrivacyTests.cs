@@ -9,6 +9,7 @@ namespace Mem0Gateway.Tests.Mcp;
 /// User ids, MCP session ids and memory text sent in paths, queries and bodies appear nowhere on /metrics, in the logs,
 /// or in the span attributes the MCP instrumentation sets.
 /// </summary>
+[Collection(Tracing.ProcessWideTracingCollection.Name)]
 public sealed class McpPrivacyTests
 {
     private const string SseUser = "privacy-user-9f2e";

@@ -3,13 +3,10 @@ using System.Diagnostics;
 namespace Mem0Gateway.Tests.Tracing;
 
 /// <summary>
-/// Alone in its collection: an ActivitySource samples a span if ANY tracer provider in the process wants it, so
-/// another test's always-on gateway running in parallel would overrule the sampler under test.
+/// Runs alone (<see cref="ProcessWideTracingCollection"/>): another test's always-on gateway running in parallel would
+/// overrule the sampler under test.
 /// </summary>
-[CollectionDefinition(nameof(SamplerTests), DisableParallelization = true)]
-public sealed class SamplerTestsCollection;
-
-[Collection(nameof(SamplerTests))]
+[Collection(ProcessWideTracingCollection.Name)]
 public sealed class SamplerTests
 {
     [Fact]
