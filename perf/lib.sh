@@ -1,4 +1,4 @@
-# Shared helpers for perf/soak/run.sh and perf/sse/run.sh (sourced). Loopback only.
+# Shared helpers for perf/overhead/run.sh, perf/soak/run.sh and perf/sse/run.sh (sourced). Loopback only.
 perf_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 lt_dll="$perf_root/perf/Mem0Gateway.LoadTests/bin/Release/net10.0/Mem0Gateway.LoadTests.dll"
 gw_dll="$perf_root/src/Mem0Gateway/bin/Release/net10.0/Mem0Gateway.dll"

@@ -52,39 +52,8 @@ if [ -z "$out" ]; then
 fi
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 work="$out/work"; mkdir -p "$work"
-log() { echo "[overhead] $*" >&2; }
-
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  sleep 0.3
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-}
-trap cleanup EXIT INT TERM
-
-used_ports=" "
-# below the kernel's ephemeral range: a port there may be the local end of some outgoing connection and fail to bind
-eph_lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on and that was not handed out yet
-  local p
-  for _ in $(seq 100); do
-    p=$(( (RANDOM << 1 | RANDOM & 1) % (eph_lo - 15000) + 15000 ))
-    [[ "$used_ports" == *" $p "* ]] && continue
-    if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then used_ports+="$p "; printf -v "$1" '%s' "$p"; return; fi
-  done
-  echo "no free port" >&2; exit 3
-}
-
-wait_http() { # url, seconds, [pid that must stay alive]
-  local url=$1 t=$(( $2 * 10 )) pid=${3:-}
-  for _ in $(seq $t); do
-    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" || true)
-    [ "$code" = "200" ] && return 0
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then echo "error: process $pid exited before $url answered" >&2; return 1; fi
-    sleep 0.1
-  done
-  echo "error: $url did not answer 200 (last: ${code:-none})" >&2; return 1
-}
+# pids/cleanup trap, log ("[overhead] ..."), pick_port and wait_http
+source "$here/../lib.sh"
 
 # ---------- upstream, OTLP sink and nginx proxy ----------
 pick_port up_port; pick_port sink_port; pick_port ngx_port
