@@ -9,19 +9,28 @@ namespace Mem0Gateway.Proxy;
 /// </summary>
 public sealed class ProxyRequestContext
 {
-    private static readonly Func<object, Task> MarkResponseStartedCallback = static state =>
+    private static readonly Func<object, Task> ResponseStartingCallback = static state =>
     {
-        ((ProxyRequestContext)state).ResponseStartedTimestamp = Stopwatch.GetTimestamp();
+        var request = (ProxyRequestContext)state;
+        request.ResponseStartedTimestamp = Stopwatch.GetTimestamp();
+        foreach (var observer in request._observers)
+        {
+            observer.OnResponseStarting(request);
+        }
+
         return Task.CompletedTask;
     };
 
-    internal ProxyRequestContext(HttpContext httpContext, ProxyRouteDescriptor route)
+    private readonly IProxyRequestObserver[] _observers;
+
+    internal ProxyRequestContext(HttpContext httpContext, ProxyRouteDescriptor route, IProxyRequestObserver[] observers)
     {
         HttpContext = httpContext;
         Route = route;
+        _observers = observers;
         Method = HttpMethodLabels.FromMethod(httpContext.Request.Method);
         StartTimestamp = Stopwatch.GetTimestamp();
-        httpContext.Response.OnStarting(MarkResponseStartedCallback, this);
+        httpContext.Response.OnStarting(ResponseStartingCallback, this);
     }
 
     public HttpContext HttpContext { get; }

@@ -48,7 +48,7 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     private async Task InvokeObservedAsync(HttpContext context, ProxyRouteDescriptor route)
     {
-        var request = new ProxyRequestContext(context, route);
+        var request = new ProxyRequestContext(context, route, _observers);
         context.Features.Set(request);
         foreach (var observer in _observers)
         {

@@ -14,8 +14,6 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
     public const string TraceIdHeader = "X-Trace-Id";
     public const string TraceResponseHeader = "traceresponse";
 
-    private static readonly Func<object, Task> WriteTraceHeadersCallback = WriteTraceHeaders;
-
     private readonly RequestUrlRedactor _redactor;
 
     public ProxyTraceObserver(RequestUrlRedactor redactor) => _redactor = redactor;
@@ -29,7 +27,6 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             return;
         }
 
-        context.Response.OnStarting(WriteTraceHeadersCallback, context);
         if (!activity.IsAllDataRequested)
         {
             return;
@@ -78,9 +75,9 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
     }
 
     /// <summary>Set when the headers go out, so an upstream's own trace headers cannot replace the gateway's.</summary>
-    private static Task WriteTraceHeaders(object state)
+    public void OnResponseStarting(ProxyRequestContext request)
     {
-        var context = (HttpContext)state;
+        var context = request.HttpContext;
         if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IdFormat: ActivityIdFormat.W3C } activity)
         {
             var headers = context.Response.Headers;
@@ -88,7 +85,5 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             // version-traceid-spanid-flags of the gateway's server span; flags say whether the trace was recorded.
             headers[TraceResponseHeader] = activity.Id;
         }
-
-        return Task.CompletedTask;
     }
 }
