@@ -36,7 +36,7 @@ internal sealed class ActiveUserMiddleware
         {
             _estimator.Record(route.Service, pathUser);
         }
-        else if (QueryUserId.Find(request.QueryString.Value) is { } queryUser && !settings.IgnoreQueryRoutes.Contains(route.RouteId))
+        else if (QueryParameter.Find(request.QueryString.Value, "user_id") is { } queryUser && !settings.IgnoreQueryRoutes.Contains(route.RouteId))
         {
             _estimator.Record(route.Service, queryUser);
         }

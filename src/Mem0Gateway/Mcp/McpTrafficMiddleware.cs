@@ -85,7 +85,7 @@ internal sealed class McpTrafficMiddleware
     {
         var start = Stopwatch.GetTimestamp();
         var settings = _settings;
-        var session = QueryUserId.FindParameter(context.Request.QueryString.Value, "session_id") is { } sessionId
+        var session = QueryParameter.Find(context.Request.QueryString.Value, "session_id") is { } sessionId
             ? _registry.Find(_protector.Hash64(sessionId))
             : null;
         var client = session?.Client

@@ -1,12 +1,10 @@
-namespace Mem0Gateway.ActiveUsers;
+namespace Mem0Gateway.Proxy;
 
-/// <summary>Finds the <c>user_id</c> parameter in a raw query string without parsing the whole query.</summary>
-public static class QueryUserId
+/// <summary>Finds one parameter (a mem0 <c>user_id</c>, an MCP <c>session_id</c>) in a raw query string without parsing the whole query.</summary>
+public static class QueryParameter
 {
-    /// <summary>The unescaped value of the first <c>user_id</c> parameter, or null.</summary>
-    public static string? Find(string? queryString) => FindParameter(queryString, "user_id");
-
-    public static string? FindParameter(string? queryString, string name)
+    /// <summary>The unescaped value of the first parameter called <paramref name="name"/>, or null when absent or empty.</summary>
+    public static string? Find(string? queryString, string name)
     {
         if (string.IsNullOrEmpty(queryString) || !queryString.Contains(name, StringComparison.Ordinal))
         {

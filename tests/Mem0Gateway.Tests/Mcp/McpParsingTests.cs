@@ -1,5 +1,6 @@
 using System.Text;
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Proxy;
 using Mem0Gateway.Mcp;
 
 namespace Mem0Gateway.Tests.Mcp;
@@ -25,7 +26,7 @@ public sealed class McpParsingTests
     [InlineData("?x_user_id=nope", null)]
     [InlineData("?user_id=", null)]
     [InlineData("", null)]
-    public void User_id_is_read_from_the_query(string query, string? expected) => Assert.Equal(expected, QueryUserId.Find(query));
+    public void User_id_is_read_from_the_query(string query, string? expected) => Assert.Equal(expected, QueryParameter.Find(query, "user_id"));
 
     [Fact]
     public void A_tools_call_gives_method_id_and_tool_but_never_the_arguments()
