@@ -14,9 +14,14 @@ public sealed class ClientFaultTests
         for (var i = 0; i < 12; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/search") { Content = new StringContent("{\"query\":\"q\",\"user_id\":\"u\"}") };
-            request.Headers.Add(FakeMem0Upstream.DelayHeader, "3000");
-            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.SendAsync(request, cts.Token));
+            request.Headers.Add(FakeMem0Upstream.DelayHeader, "10000");
+            using var cts = new CancellationTokenSource();
+            var send = client.SendAsync(request, cts.Token);
+
+            // Hang up only once the upstream holds the request: a timer would race the gateway on a busy machine.
+            await WaitUntilAsync(() => stack.Mem0.RequestsTo("POST", "/search").Count() == i + 1);
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         }
 
         var metrics = await stack.Gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_requests_total", ("status_code", "499")) == 12);
@@ -27,6 +32,16 @@ public sealed class ClientFaultTests
         // Twelve aborts are more than passive health's minimum sample: the upstream must still be in rotation.
         using var after = await client.GetAsync("/memories?user_id=u");
         Assert.Equal(System.Net.HttpStatusCode.OK, after.StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the upstream never received the request");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ActiveHealthTests
             watch.Stop();
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-            Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(500), $"503 took {watch.Elapsed}");
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"503 took {watch.Elapsed}");
         }
 
         // Several more failing probes: the log says "down" once, not once per probe.
