@@ -18,7 +18,7 @@ public sealed class GatewayLogPipeline : IDisposable
             .MinimumLevel.Verbose()
             .Enrich.With<ScopePropertyScrubber>()
             .WriteTo.Sink(
-                new BatchedTextWriterSink(EcsLogFormat.Create(TelemetryServiceName.From(configuration)), output.Writer),
+                new BatchedTextWriterSink(new EcsJsonFormatter(TelemetryServiceName.From(configuration)), output.Writer),
                 new BatchingOptions
                 {
                     BatchSizeLimit = 1000,

@@ -48,7 +48,7 @@ public sealed class LogShippingConfigTests
         var kept = input["processors"].AllNodes.OfType<YamlMappingNode>()
             .Where(m => m.Children.ContainsKey(new YamlScalarNode("event.dataset")))
             .Select(m => Scalar(m, "event.dataset")).ToHashSet();
-        Assert.Equal(new HashSet<string?> { AccessLogFields.Dataset, EcsLogFormat.AppDataset }, kept);
+        Assert.Equal(new HashSet<string?> { AccessLogFields.Dataset, EcsJsonFormatter.AppDataset }, kept);
 
         // Names line up: output data stream ~ template pattern ~ data view; policy name ~ template setting.
         var pattern = Assert.Single(template["index_patterns"]!.AsArray())!.GetValue<string>();

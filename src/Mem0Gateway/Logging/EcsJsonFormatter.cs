@@ -1,0 +1,177 @@
+using System.Globalization;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Json;
+using Serilog.Parsing;
+
+namespace Mem0Gateway.Logging;
+
+/// <summary>
+/// One JSON object per line with Elastic Common Schema names, written member by member (no expression evaluation,
+/// no intermediate property structures). An access-log event's <see cref="AccessLogEntry"/> is spread into top-level
+/// ECS members; other events' properties follow under their own (PascalCase, so never clashing with ECS) names.
+/// </summary>
+public sealed class EcsJsonFormatter : ITextFormatter
+{
+    public const string EcsVersion = "8.11.0";
+
+    /// <summary><c>event.dataset</c> of application (non access-log) lines.</summary>
+    public const string AppDataset = "mem0_gateway.app";
+
+    private const string SourceContext = "SourceContext";
+
+    /// <summary>Members the formatter writes itself; an event property of the same name (say <c>{message}</c> in a
+    /// template) is already in the message and must not repeat a JSON key.</summary>
+    private static readonly HashSet<string> OwnMembers =
+    [
+        "@timestamp", "log.level", "log.logger", "message", "ecs.version", "service.name", AccessLogFields.EventDataset,
+        "trace.id", "span.id", "error.type", "error.message", "error.stack_trace",
+    ];
+
+    private static readonly JsonValueFormatter ValueFormatter = new(typeTagName: null);
+
+    [ThreadStatic]
+    private static StringWriter? t_message;
+
+    /// <summary>The members every line has after its message: ECS version and service name.</summary>
+    private readonly string _serviceMembers;
+
+    public EcsJsonFormatter(string serviceName)
+    {
+        var members = new StringWriter(CultureInfo.InvariantCulture);
+        members.Write(",\"ecs.version\":\"" + EcsVersion + "\",\"service.name\":");
+        JsonText.WriteQuoted(serviceName, members);
+        _serviceMembers = members.ToString();
+    }
+
+    public void Format(LogEvent logEvent, TextWriter output)
+    {
+        Span<char> buffer = stackalloc char[64];
+        Span<byte> id = stackalloc byte[16];
+        output.Write("{\"@timestamp\":\"");
+        logEvent.Timestamp.UtcDateTime.TryFormat(buffer, out var length, "O", CultureInfo.InvariantCulture);
+        output.Write(buffer[..length]);
+        output.Write("\",\"log.level\":\"");
+        output.Write(LevelName(logEvent.Level));
+        output.Write('"');
+
+        var properties = logEvent.Properties;
+        if (properties.TryGetValue(SourceContext, out var source) && source is ScalarValue { Value: string logger })
+        {
+            output.Write(",\"log.logger\":");
+            JsonText.WriteQuoted(logger, output);
+        }
+
+        output.Write(",\"message\":\"");
+        WriteMessage(logEvent, output);
+        output.Write('"');
+        output.Write(_serviceMembers);
+
+        var access = properties.TryGetValue(AccessLogEntry.PropertyName, out var value) ? value as AccessLogEntry : null;
+        output.Write(",\"event.dataset\":\"");
+        output.Write(access is null ? AppDataset : AccessLogFields.Dataset);
+        output.Write('"');
+
+        if (logEvent.TraceId is { } traceId)
+        {
+            output.Write(",\"trace.id\":\"");
+            traceId.CopyTo(id);
+            WriteHex(id, buffer, output);
+            output.Write('"');
+        }
+
+        if (logEvent.SpanId is { } spanId)
+        {
+            output.Write(",\"span.id\":\"");
+            spanId.CopyTo(id[..8]);
+            WriteHex(id[..8], buffer, output);
+            output.Write('"');
+        }
+
+        if (logEvent.Exception is { } exception)
+        {
+            output.Write(",\"error.type\":");
+            JsonText.WriteQuoted(exception.GetType().FullName ?? exception.GetType().Name, output);
+            output.Write(",\"error.message\":");
+            JsonText.WriteQuoted(exception.Message, output);
+            if (exception.StackTrace is { } stackTrace)
+            {
+                output.Write(",\"error.stack_trace\":");
+                JsonText.WriteQuoted(stackTrace, output);
+            }
+        }
+
+        access?.WriteMembers(output);
+        foreach (var (name, property) in properties)
+        {
+            if (name == SourceContext || property is AccessLogEntry || OwnMembers.Contains(name))
+            {
+                continue;
+            }
+
+            output.Write(',');
+            JsonText.WriteQuoted(name, output);
+            output.Write(':');
+            ValueFormatter.Format(property, output);
+        }
+
+        output.Write("}\n");
+    }
+
+    /// <summary>The message with its values embedded, strings unquoted (as people read it), escaped for JSON.</summary>
+    private static void WriteMessage(LogEvent logEvent, TextWriter output)
+    {
+        var message = t_message ??= new StringWriter(CultureInfo.InvariantCulture);
+        var text = message.GetStringBuilder().Clear();
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            switch (token)
+            {
+                case TextToken literal:
+                    message.Write(literal.Text);
+                    break;
+                case PropertyToken property when logEvent.Properties.TryGetValue(property.PropertyName, out var value):
+                    if (value is ScalarValue { Value: string raw })
+                    {
+                        message.Write(raw);
+                    }
+                    else
+                    {
+                        value.Render(message, property.Format, CultureInfo.InvariantCulture);
+                    }
+
+                    break;
+                default:
+                    message.Write(token.ToString());
+                    break;
+            }
+        }
+
+        foreach (var chunk in text.GetChunks())
+        {
+            JsonText.WriteEscaped(chunk.Span, output);
+        }
+
+        if (text.Capacity > 16 * 1024)
+        {
+            // One huge message must not pin its buffer for the life of the logging thread.
+            t_message = null;
+        }
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<char> buffer, TextWriter output)
+    {
+        Convert.TryToHexStringLower(bytes, buffer, out var length);
+        output.Write(buffer[..length]);
+    }
+
+    private static string LevelName(LogEventLevel level) => level switch
+    {
+        LogEventLevel.Verbose => "verbose",
+        LogEventLevel.Debug => "debug",
+        LogEventLevel.Information => "information",
+        LogEventLevel.Warning => "warning",
+        LogEventLevel.Error => "error",
+        _ => "fatal",
+    };
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Mem0Gateway.Logging;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace Mem0Gateway.Tests.Logging;
+
+/// <summary>Whatever a request or an exception carries, every event stays one valid JSON line with its ECS members.</summary>
+public sealed class EcsJsonFormatterTests
+{
+    private static readonly EcsJsonFormatter Formatter = new("mem0-gateway \"edge\"");
+
+    [Fact]
+    public void An_access_entry_with_quotes_backslashes_and_control_characters_in_its_path_is_one_valid_json_line()
+    {
+        var entry = new AccessLogEntry
+        {
+            Method = "GET",
+            Path = "/memories/\"quoted\"\\back\nline\u0001",
+            StatusCode = 404,
+            DurationNanoseconds = 1_234_567,
+            RequestBodyBytes = 0,
+            ResponseBodyBytes = 57,
+            RouteId = "mem0-get",
+            Operation = "get",
+            Service = "mem0",
+            ClientIp = IPAddress.Parse("::1"),
+            UserAgent = "agent \"x\"",
+            IsEventStream = true,
+        };
+        var traceId = ActivityTraceId.CreateRandom();
+        var spanId = ActivitySpanId.CreateRandom();
+        var line = Format(new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null,
+            new MessageTemplate([new PropertyToken(AccessLogEntry.PropertyName, "{x}")]),
+            [new LogEventProperty(AccessLogEntry.PropertyName, entry)], traceId, spanId));
+
+        Assert.Equal("1970-01-01T00:00:00.0000000Z", (string?)line["@timestamp"]);
+        Assert.Equal("mem0_gateway.access", (string?)line["event.dataset"]);
+        Assert.Equal("mem0-gateway \"edge\"", (string?)line["service.name"]);
+        Assert.Equal($"GET {entry.Path} responded 404", (string?)line["message"]);
+        Assert.Equal(entry.Path, (string?)line["url.path"]);
+        Assert.Equal(404, (int)line["http.response.status_code"]!);
+        Assert.Equal(1_234_567, (long)line["event.duration"]!);
+        Assert.Equal("::1", (string?)line["client.ip"]);
+        Assert.Equal("agent \"x\"", (string?)line["user_agent.original"]);
+        Assert.True((bool)line["mem0.event_stream"]!);
+        Assert.Equal(traceId.ToHexString(), (string?)line["trace.id"]);
+        Assert.Equal(spanId.ToHexString(), (string?)line["span.id"]);
+        Assert.Null(line["url.query"]);
+        Assert.Null(line[AccessLogEntry.PropertyName]);
+    }
+
+    [Fact]
+    public void An_app_event_keeps_its_properties_its_exception_and_never_repeats_an_ecs_key()
+    {
+        Exception exception;
+        try
+        {
+            throw new InvalidOperationException("upstream said \"no\"");
+        }
+        catch (InvalidOperationException e)
+        {
+            exception = e;
+        }
+
+        var template = new MessageTemplateParser().Parse("Proxy to {Destination} failed: {message} after {Elapsed:0.0} ms");
+        var line = Format(new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Error, exception, template,
+        [
+            new LogEventProperty("SourceContext", new ScalarValue("Yarp.ReverseProxy.Forwarder")),
+            new LogEventProperty("Destination", new ScalarValue("mem0-1")),
+            new LogEventProperty("message", new ScalarValue("line\nbreak")),
+            new LogEventProperty("Elapsed", new ScalarValue(12.345)),
+            new LogEventProperty("EventId", new StructureValue([new LogEventProperty("Id", new ScalarValue(48))])),
+        ], default, default));
+
+        Assert.Equal("error", (string?)line["log.level"]);
+        Assert.Equal("Yarp.ReverseProxy.Forwarder", (string?)line["log.logger"]);
+        Assert.Equal("Proxy to mem0-1 failed: line\nbreak after 12.3 ms", (string?)line["message"]);
+        Assert.Equal("mem0_gateway.app", (string?)line["event.dataset"]);
+        Assert.Equal("System.InvalidOperationException", (string?)line["error.type"]);
+        Assert.Equal("upstream said \"no\"", (string?)line["error.message"]);
+        Assert.Contains(nameof(An_app_event_keeps_its_properties_its_exception_and_never_repeats_an_ecs_key), (string?)line["error.stack_trace"]);
+        Assert.Equal("mem0-1", (string?)line["Destination"]);
+        Assert.Equal(48, (int)line["EventId"]!["Id"]!);
+        Assert.Null(line["trace.id"]);
+    }
+
+    private static JsonObject Format(LogEvent logEvent)
+    {
+        var output = new StringWriter();
+        Formatter.Format(logEvent, output);
+        var text = output.ToString();
+        Assert.EndsWith("}\n", text);
+        Assert.Equal(1, text.Count(c => c == '\n'));
+        // JsonNode.Parse rejects duplicate keys when the object is read, so this also proves no key repeats.
+        var line = JsonNode.Parse(text)!.AsObject();
+        _ = line.Count;
+        return line;
+    }
+}
