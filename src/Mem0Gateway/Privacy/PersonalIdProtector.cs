@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,14 @@ public sealed class PersonalIdProtector
 {
     /// <summary>Prefix that tells a reader the value is a token, not an id.</summary>
     public const string TokenPrefix = "h:";
+
+    private const int HmacLength = 32;
+
+    [ThreadStatic]
+    private static IncrementalHash? t_hmac;
+
+    [ThreadStatic]
+    private static PersonalIdProtector? t_hmacOwner;
 
     private readonly byte[] _key;
     private readonly bool _raw;
@@ -32,13 +41,13 @@ public sealed class PersonalIdProtector
             return id.ToString();
         }
 
-        Span<byte> utf8 = id.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
-        var length = Encoding.UTF8.GetBytes(id, utf8);
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, utf8[..length], mac);
-        return string.Create(TokenPrefix.Length + 16, mac[..8].ToArray(), static (chars, bytes) =>
+        Span<byte> mac = stackalloc byte[HmacLength];
+        ComputeMac(id, mac);
+        return string.Create(TokenPrefix.Length + 16, Hash64Of(mac), static (chars, hash) =>
         {
             TokenPrefix.AsSpan().CopyTo(chars);
+            Span<byte> bytes = stackalloc byte[sizeof(ulong)];
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes, hash);
             Convert.TryToHexStringLower(bytes, chars[TokenPrefix.Length..], out _);
         });
     }
@@ -46,10 +55,29 @@ public sealed class PersonalIdProtector
     /// <summary>A 64-bit keyed hash of the id, for sketches that count distinct users without storing them.</summary>
     public ulong Hash64(ReadOnlySpan<char> id)
     {
+        Span<byte> mac = stackalloc byte[HmacLength];
+        ComputeMac(id, mac);
+        return Hash64Of(mac);
+    }
+
+    private static ulong Hash64Of(ReadOnlySpan<byte> mac) => BinaryPrimitives.ReadUInt64LittleEndian(mac);
+
+    private void ComputeMac(ReadOnlySpan<char> id, Span<byte> mac)
+    {
         Span<byte> utf8 = id.Length <= 256 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(id.Length)] : new byte[Encoding.UTF8.GetMaxByteCount(id.Length)];
         var length = Encoding.UTF8.GetBytes(id, utf8);
-        Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(_key, utf8[..length], mac);
-        return BitConverter.ToUInt64(mac);
+
+        // One HMAC context per thread, reset after each use: the one-shot HMACSHA256.HashData creates and frees a
+        // native context and re-keys it on every call, which cost more than the hashing itself (two per request).
+        var hmac = t_hmac;
+        if (hmac is null || !ReferenceEquals(t_hmacOwner, this))
+        {
+            hmac?.Dispose();
+            hmac = t_hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key);
+            t_hmacOwner = this;
+        }
+
+        hmac.AppendData(utf8[..length]);
+        hmac.GetHashAndReset(mac);
     }
 }
