@@ -1,35 +1,38 @@
 using Mem0Gateway.Tracing;
 using Serilog;
-using Serilog.Configuration;
 using Serilog.Core;
 
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// The gateway's one Serilog logger: ECS JSON lines to <see cref="GatewayLogOutput"/> through a bounded batching queue.
-/// Levels are decided by Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog itself lets everything
-/// through. Disposing it (host shutdown) flushes what is queued.
+/// The gateway's one Serilog logger: ECS JSON lines to <see cref="GatewayLogOutput"/> through a bounded queue written
+/// by a background thread. Levels are decided by Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog
+/// itself lets everything through. Disposing it (host shutdown) writes what is queued.
 /// </summary>
 public sealed class GatewayLogPipeline : IDisposable
 {
+    /// <summary>How often queued lines are written: the most a line waits, and the number of stdout flushes a second.</summary>
+    private static readonly TimeSpan WriteInterval = TimeSpan.FromMilliseconds(50);
+
+    private const int QueueLimit = 100_000;
+
+    private readonly BackgroundLogWriterSink _sink;
+
     public GatewayLogPipeline(GatewayLogOutput output, IConfiguration configuration)
     {
+        _sink = new BackgroundLogWriterSink(new EcsJsonFormatter(TelemetryServiceName.From(configuration)), output.Writer, QueueLimit, WriteInterval);
         Logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.With<ScopePropertyScrubber>()
-            .WriteTo.Sink(
-                new BatchedTextWriterSink(new EcsJsonFormatter(TelemetryServiceName.From(configuration)), output.Writer),
-                new BatchingOptions
-                {
-                    BatchSizeLimit = 1000,
-                    BufferingTimeLimit = TimeSpan.FromMilliseconds(100),
-                    EagerlyEmitFirstEvent = true,
-                    QueueLimit = 100_000,
-                })
+            .WriteTo.Sink(_sink)
             .CreateLogger();
     }
 
     public Logger Logger { get; }
 
-    public void Dispose() => Logger.Dispose();
+    public void Dispose()
+    {
+        Logger.Dispose();
+        _sink.Dispose();
+    }
 }

@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using Serilog.Core;
+using Serilog.Debugging;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Parsing;
+
+namespace Mem0Gateway.Logging;
+
+/// <summary>
+/// Queues events and writes them from one background thread that wakes on a fixed interval, formats everything
+/// queued and flushes once. A request thread only enqueues: no signalling per event (Serilog's batching sink wakes a
+/// worker, and awaits a timer race, for nearly every event at proxy rates). The queue is bounded: if stdout stalls,
+/// events are dropped and counted, never blocking requests or growing memory, and the drop is reported in the log
+/// itself once the writer catches up.
+/// </summary>
+internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
+{
+    private static readonly MessageTemplate DroppedMessage =
+        new MessageTemplateParser().Parse("{Dropped} log events were dropped: the log output could not keep up");
+
+    private readonly ConcurrentQueue<LogEvent> _queue = new();
+    private readonly ITextFormatter _formatter;
+    private readonly TextWriter _writer;
+    private readonly int _queueLimit;
+    private readonly TimeSpan _interval;
+    private readonly ManualResetEventSlim _stopping = new();
+    private readonly Thread _thread;
+    private int _queued;
+    private long _dropped;
+    private int _disposed;
+
+    public BackgroundLogWriterSink(ITextFormatter formatter, TextWriter writer, int queueLimit, TimeSpan interval)
+    {
+        _formatter = formatter;
+        _writer = writer;
+        _queueLimit = queueLimit;
+        _interval = interval;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Log writer" };
+        _thread.Start();
+    }
+
+    /// <summary>Events dropped so far because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Emit(LogEvent logEvent)
+    {
+        if (Interlocked.Increment(ref _queued) > _queueLimit)
+        {
+            Interlocked.Decrement(ref _queued);
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        _queue.Enqueue(logEvent);
+    }
+
+    /// <summary>Stops the writer thread after it has written everything queued.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _stopping.Set();
+        _thread.Join();
+        _stopping.Dispose();
+    }
+
+    private void Run()
+    {
+        long reportedDrops = 0;
+        bool stopping;
+        do
+        {
+            stopping = _stopping.Wait(_interval);
+            var wrote = false;
+            while (_queue.TryDequeue(out var logEvent))
+            {
+                Interlocked.Decrement(ref _queued);
+                wrote |= TryWrite(logEvent);
+            }
+
+            var dropped = Dropped;
+            if (dropped != reportedDrops)
+            {
+                wrote |= TryWrite(DroppedEvent(dropped - reportedDrops));
+                reportedDrops = dropped;
+            }
+
+            if (wrote)
+            {
+                try
+                {
+                    _writer.Flush();
+                }
+                catch (IOException)
+                {
+                    // stdout gone (the reader exited): nothing else can report it.
+                }
+            }
+        }
+        while (!stopping);
+    }
+
+    private bool TryWrite(LogEvent logEvent)
+    {
+        try
+        {
+            _formatter.Format(logEvent, _writer);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or FormatException or InvalidOperationException)
+        {
+            SelfLog.WriteLine("Log event could not be written: {0}", ex);
+            return false;
+        }
+    }
+
+    private static LogEvent DroppedEvent(long count) => new(
+        DateTimeOffset.UtcNow,
+        LogEventLevel.Warning,
+        exception: null,
+        DroppedMessage,
+        [
+            new LogEventProperty("SourceContext", new ScalarValue(typeof(BackgroundLogWriterSink).FullName)),
+            new LogEventProperty("Dropped", new ScalarValue(count)),
+        ]);
+}
