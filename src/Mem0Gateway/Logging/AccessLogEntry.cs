@@ -1,18 +1,24 @@
+using System.Diagnostics;
 using System.Net;
 using Serilog.Events;
 
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// One access-log line, captured on the request thread as plain values (already redacted) and carried through
-/// Serilog's queue as a single property. <see cref="EcsJsonFormatter"/> spreads it into top-level ECS members on the
-/// logging worker, so a request costs one small object here instead of a Serilog property (and a dictionary slot) per
-/// field, and the client address is formatted off the request thread.
+/// One access-log line, captured on the request thread as plain values (already redacted) and queued as it is:
+/// <see cref="EcsJsonFormatter"/> writes it as top-level ECS members on the log writer thread. A request costs this
+/// one object, not a Serilog event with a property (and a dictionary slot) per field, and the client address is
+/// formatted off the request thread.
 /// </summary>
-internal sealed class AccessLogEntry : LogEventPropertyValue
+internal sealed class AccessLogEntry
 {
-    /// <summary>The event property holding the entry; also the access event's message template.</summary>
-    public const string PropertyName = "mem0.access";
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required LogEventLevel Level { get; init; }
+
+    public ActivityTraceId TraceId { get; init; }
+
+    public ActivitySpanId SpanId { get; init; }
 
     public required string Method { get; init; }
 
@@ -46,12 +52,12 @@ internal sealed class AccessLogEntry : LogEventPropertyValue
 
     public string? UserAgent { get; init; }
 
-    /// <summary>Rendered in a message template, the entry is the line's message: "GET /memories responded 200".</summary>
-    public override void Render(TextWriter output, string? format = null, IFormatProvider? formatProvider = null)
+    /// <summary>The line's message, JSON-escaped: "GET /memories responded 200".</summary>
+    public void WriteMessage(TextWriter output)
     {
-        output.Write(Method);
+        JsonText.WriteEscaped(Method, output);
         output.Write(' ');
-        output.Write(Path);
+        JsonText.WriteEscaped(Path, output);
         output.Write(" responded ");
         JsonText.WriteNumber(StatusCode, output);
     }

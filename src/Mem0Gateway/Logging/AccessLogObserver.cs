@@ -2,33 +2,27 @@ using System.Diagnostics;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using Serilog.Events;
-using Serilog.Parsing;
 using Yarp.ReverseProxy.Model;
 
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// Writes one ECS line per proxied request: an <see cref="AccessLogEntry"/> of plain values in a Serilog event (no
-/// template parsing, no string formatting on the request thread; the JSON is written by the batching sink). Never a
-/// body, header value other than the user agent, raw personal id or unredacted query value.
+/// Writes one ECS line per proxied request: an <see cref="AccessLogEntry"/> of plain values, queued for the log writer
+/// thread (no Serilog event, no string formatting on the request thread). Never a body, header value other than the
+/// user agent, raw personal id or unredacted query value.
 /// </summary>
 internal sealed class AccessLogObserver : IProxyRequestObserver
 {
     /// <summary>Category of the access log in <c>Logging:LogLevel</c>: set it to Warning to log only 5xx.</summary>
     public const string Category = "Mem0Gateway.AccessLog";
 
-    /// <summary>The entry renders itself as the message: "GET /memories responded 200".</summary>
-    private static readonly MessageTemplate Message = new(
-        "{" + AccessLogEntry.PropertyName + "}",
-        [new PropertyToken(AccessLogEntry.PropertyName, "{" + AccessLogEntry.PropertyName + "}")]);
-
-    private readonly Serilog.ILogger _log;
+    private readonly GatewayLogPipeline _log;
     private readonly ILogger _levelGate;
     private readonly RequestUrlRedactor _redactor;
 
     public AccessLogObserver(GatewayLogPipeline pipeline, ILoggerFactory loggerFactory, RequestUrlRedactor redactor)
     {
-        _log = pipeline.Logger;
+        _log = pipeline;
         _levelGate = loggerFactory.CreateLogger(Category);
         _redactor = redactor;
     }
@@ -59,8 +53,13 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
 
         var http = request.HttpContext;
         var route = request.Route;
-        var entry = new AccessLogEntry
+        var activity = http.Features.Get<IHttpActivityFeature>()?.Activity;
+        _log.Write(new AccessLogEntry
         {
+            Timestamp = DateTimeOffset.UtcNow,
+            Level = level == LogLevel.Warning ? LogEventLevel.Warning : LogEventLevel.Information,
+            TraceId = activity?.TraceId ?? default,
+            SpanId = activity?.SpanId ?? default,
             Method = http.Request.Method,
             Path = _redactor.RedactPath(route, http.Request.Path.Value ?? "/"),
             StatusCode = request.StatusCode,
@@ -79,16 +78,6 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             IsEventStream = request.IsEventStream,
             ClientIp = http.Connection.RemoteIpAddress,
             UserAgent = http.Request.Headers.UserAgent is { Count: > 0 } userAgent ? userAgent.ToString() : null,
-        };
-
-        var activity = http.Features.Get<IHttpActivityFeature>()?.Activity;
-        _log.Write(new LogEvent(
-            DateTimeOffset.UtcNow,
-            level == LogLevel.Warning ? LogEventLevel.Warning : LogEventLevel.Information,
-            exception: null,
-            Message,
-            [new LogEventProperty(AccessLogEntry.PropertyName, entry)],
-            activity?.TraceId ?? default,
-            activity?.SpanId ?? default));
+        });
     }
 }

@@ -2,13 +2,12 @@ using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Debugging;
 using Serilog.Events;
-using Serilog.Formatting;
 using Serilog.Parsing;
 
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// Queues events and writes them from one background thread that wakes on a fixed interval, formats everything
+/// Queues events (and access-log entries, which skip Serilog's event machinery) and writes them from one background thread that wakes on a fixed interval, formats everything
 /// queued and flushes once. A request thread only enqueues: no signalling per event (Serilog's batching sink wakes a
 /// worker, and awaits a timer race, for nearly every event at proxy rates). The queue is bounded: if stdout stalls,
 /// events are dropped and counted, never blocking requests or growing memory, and the drop is reported in the log
@@ -19,8 +18,8 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
     private static readonly MessageTemplate DroppedMessage =
         new MessageTemplateParser().Parse("{Dropped} log events were dropped: the log output could not keep up");
 
-    private readonly ConcurrentQueue<LogEvent> _queue = new();
-    private readonly ITextFormatter _formatter;
+    private readonly ConcurrentQueue<QueuedLine> _queue = new();
+    private readonly EcsJsonFormatter _formatter;
     private readonly TextWriter _writer;
     private readonly int _queueLimit;
     private readonly TimeSpan _interval;
@@ -30,7 +29,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
     private long _dropped;
     private int _disposed;
 
-    public BackgroundLogWriterSink(ITextFormatter formatter, TextWriter writer, int queueLimit, TimeSpan interval)
+    public BackgroundLogWriterSink(EcsJsonFormatter formatter, TextWriter writer, int queueLimit, TimeSpan interval)
     {
         _formatter = formatter;
         _writer = writer;
@@ -43,7 +42,11 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
     /// <summary>Events dropped so far because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Emit(LogEvent logEvent)
+    public void Emit(LogEvent logEvent) => Enqueue(new QueuedLine(logEvent, null));
+
+    public void Write(AccessLogEntry entry) => Enqueue(new QueuedLine(null, entry));
+
+    private void Enqueue(QueuedLine line)
     {
         if (Interlocked.Increment(ref _queued) > _queueLimit)
         {
@@ -52,7 +55,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
             return;
         }
 
-        _queue.Enqueue(logEvent);
+        _queue.Enqueue(line);
     }
 
     /// <summary>Stops the writer thread after it has written everything queued.</summary>
@@ -76,16 +79,16 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
         {
             stopping = _stopping.Wait(_interval);
             var wrote = false;
-            while (_queue.TryDequeue(out var logEvent))
+            while (_queue.TryDequeue(out var line))
             {
                 Interlocked.Decrement(ref _queued);
-                wrote |= TryWrite(logEvent);
+                wrote |= TryWrite(line);
             }
 
             var dropped = Dropped;
             if (dropped != reportedDrops)
             {
-                wrote |= TryWrite(DroppedEvent(dropped - reportedDrops));
+                wrote |= TryWrite(new QueuedLine(DroppedEvent(dropped - reportedDrops), null));
                 reportedDrops = dropped;
             }
 
@@ -104,11 +107,19 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
         while (!stopping);
     }
 
-    private bool TryWrite(LogEvent logEvent)
+    private bool TryWrite(QueuedLine line)
     {
         try
         {
-            _formatter.Format(logEvent, _writer);
+            if (line.Access is { } entry)
+            {
+                _formatter.Format(entry, _writer);
+            }
+            else
+            {
+                _formatter.Format(line.Event!, _writer);
+            }
+
             return true;
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or FormatException or InvalidOperationException)
@@ -127,4 +138,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
             new LogEventProperty("SourceContext", new ScalarValue(typeof(BackgroundLogWriterSink).FullName)),
             new LogEventProperty("Dropped", new ScalarValue(count)),
         ]);
+
+    /// <summary>One line to write: a Serilog event or an access-log entry.</summary>
+    private readonly record struct QueuedLine(LogEvent? Event, AccessLogEntry? Access);
 }

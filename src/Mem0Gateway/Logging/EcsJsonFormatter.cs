@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -8,8 +9,8 @@ namespace Mem0Gateway.Logging;
 
 /// <summary>
 /// One JSON object per line with Elastic Common Schema names, written member by member (no expression evaluation,
-/// no intermediate property structures). An access-log event's <see cref="AccessLogEntry"/> is spread into top-level
-/// ECS members; other events' properties follow under their own (PascalCase, so never clashing with ECS) names.
+/// no intermediate property structures). Application events carry their properties under their own (PascalCase, so
+/// never clashing with ECS) names; an <see cref="AccessLogEntry"/> becomes top-level ECS members.
 /// </summary>
 public sealed class EcsJsonFormatter : ITextFormatter
 {
@@ -44,19 +45,13 @@ public sealed class EcsJsonFormatter : ITextFormatter
         _serviceMembers = members.ToString();
     }
 
+    /// <summary>An application event: its exception as ECS <c>error.*</c>, its properties after the ECS members.</summary>
     public void Format(LogEvent logEvent, TextWriter output)
     {
-        Span<char> buffer = stackalloc char[64];
-        Span<byte> id = stackalloc byte[16];
-        output.Write("{\"@timestamp\":\"");
-        logEvent.Timestamp.UtcDateTime.TryFormat(buffer, out var length, "O", CultureInfo.InvariantCulture);
-        output.Write(buffer[..length]);
-        output.Write("\",\"log.level\":\"");
-        output.Write(LevelName(logEvent.Level));
-        output.Write('"');
-
         var properties = logEvent.Properties;
-        if (properties.TryGetValue(SourceContext, out var source) && source is ScalarValue { Value: string logger })
+        var logger = properties.TryGetValue(SourceContext, out var source) && source is ScalarValue { Value: string name } ? name : null;
+        WriteTimestampAndLevel(logEvent.Timestamp, logEvent.Level, output);
+        if (logger is not null)
         {
             output.Write(",\"log.logger\":");
             JsonText.WriteQuoted(logger, output);
@@ -65,28 +60,7 @@ public sealed class EcsJsonFormatter : ITextFormatter
         output.Write(",\"message\":\"");
         WriteMessage(logEvent, output);
         output.Write('"');
-        output.Write(_serviceMembers);
-
-        var access = properties.TryGetValue(AccessLogEntry.PropertyName, out var value) ? value as AccessLogEntry : null;
-        output.Write(",\"event.dataset\":\"");
-        output.Write(access is null ? AppDataset : AccessLogFields.Dataset);
-        output.Write('"');
-
-        if (logEvent.TraceId is { } traceId)
-        {
-            output.Write(",\"trace.id\":\"");
-            traceId.CopyTo(id);
-            WriteHex(id, buffer, output);
-            output.Write('"');
-        }
-
-        if (logEvent.SpanId is { } spanId)
-        {
-            output.Write(",\"span.id\":\"");
-            spanId.CopyTo(id[..8]);
-            WriteHex(id[..8], buffer, output);
-            output.Write('"');
-        }
+        WriteServiceAndTrace(AppDataset, logEvent.TraceId ?? default, logEvent.SpanId ?? default, output);
 
         if (logEvent.Exception is { } exception)
         {
@@ -101,21 +75,65 @@ public sealed class EcsJsonFormatter : ITextFormatter
             }
         }
 
-        access?.WriteMembers(output);
-        foreach (var (name, property) in properties)
+        foreach (var (propertyName, property) in properties)
         {
-            if (name == SourceContext || property is AccessLogEntry || OwnMembers.Contains(name))
+            if (propertyName == SourceContext || OwnMembers.Contains(propertyName))
             {
                 continue;
             }
 
             output.Write(',');
-            JsonText.WriteQuoted(name, output);
+            JsonText.WriteQuoted(propertyName, output);
             output.Write(':');
             ValueFormatter.Format(property, output);
         }
 
         output.Write("}\n");
+    }
+
+    /// <summary>An access-log line: "GET /memories responded 200" and the entry's fields as ECS members.</summary>
+    internal void Format(AccessLogEntry entry, TextWriter output)
+    {
+        WriteTimestampAndLevel(entry.Timestamp, entry.Level, output);
+        output.Write(",\"message\":\"");
+        entry.WriteMessage(output);
+        output.Write('"');
+        WriteServiceAndTrace(AccessLogFields.Dataset, entry.TraceId, entry.SpanId, output);
+        entry.WriteMembers(output);
+        output.Write("}\n");
+    }
+
+    private static void WriteTimestampAndLevel(DateTimeOffset timestamp, LogEventLevel level, TextWriter output)
+    {
+        Span<char> buffer = stackalloc char[40];
+        output.Write("{\"@timestamp\":\"");
+        timestamp.UtcDateTime.TryFormat(buffer, out var length, "O", CultureInfo.InvariantCulture);
+        output.Write(buffer[..length]);
+        output.Write("\",\"log.level\":\"");
+        output.Write(LevelName(level));
+        output.Write('"');
+    }
+
+    private void WriteServiceAndTrace(string dataset, ActivityTraceId traceId, ActivitySpanId spanId, TextWriter output)
+    {
+        output.Write(_serviceMembers);
+        output.Write(",\"event.dataset\":\"");
+        output.Write(dataset);
+        output.Write('"');
+        if (traceId == default)
+        {
+            return;
+        }
+
+        Span<byte> id = stackalloc byte[16];
+        Span<char> hex = stackalloc char[32];
+        output.Write(",\"trace.id\":\"");
+        traceId.CopyTo(id);
+        WriteHex(id, hex, output);
+        output.Write("\",\"span.id\":\"");
+        spanId.CopyTo(id[..8]);
+        WriteHex(id[..8], hex, output);
+        output.Write('"');
     }
 
     /// <summary>The message with its values embedded, strings unquoted (as people read it), escaped for JSON.</summary>

@@ -30,6 +30,9 @@ public sealed class GatewayLogPipeline : IDisposable
 
     public Logger Logger { get; }
 
+    /// <summary>Queues an access-log line; it is written with the other lines, in the same format and order.</summary>
+    internal void Write(AccessLogEntry entry) => _sink.Write(entry);
+
     public void Dispose()
     {
         Logger.Dispose();
