@@ -104,7 +104,7 @@ public sealed class McpPrivacyTests
         var gatewayServer = all.Where(s => s.Kind == ActivityKind.Server && s.GetTagItem("mem0.service") is not null).ToList();
         var serverIds = gatewayServer.Select(s => s.SpanId).ToHashSet();
         var gatewaySpans = gatewayServer.Concat(all.Where(s => s.Kind == ActivityKind.Client && serverIds.Contains(s.ParentSpanId))).ToList();
-        Assert.NotEmpty(gatewaySpans.Where(s => s.Kind == ActivityKind.Client));
+        Assert.Contains(gatewaySpans, s => s.Kind == ActivityKind.Client);
         foreach (var span in gatewaySpans)
         {
             foreach (var (key, value) in span.Tags)
