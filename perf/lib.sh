@@ -24,6 +24,30 @@ pick_port() { # VAR: sets VAR to a random loopback port that nothing listens on 
   echo "no free port" >&2; exit 3
 }
 
+# The overhead upstream's answer to every request: a fixed ~300-byte mem0 list.
+bench_body='{"results":[{"id":"7f1e9c3a-0000-4000-8000-000000000001","memory":"Is vegetarian and allergic to peanuts","hash":"0b1c9e","metadata":{"source":"loadtest","category":"food_preferences"},"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"lt-bench-0001","agent_id":"diet-assistant"}]}'
+
+start_nginx() { # workdir name workers server-block: a private nginx in workdir/name (master pid in workdir/name/master.pid)
+  local dir="$1/$2"; mkdir -p "$dir/tmp"
+  cat > "$dir/nginx.conf" <<EOF
+worker_processes $3;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy; fastcgi_temp_path $dir/tmp/fcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
+  keepalive_requests 10000000; keepalive_timeout 120s;
+  $4
+}
+EOF
+  nginx -t -q -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' 2>"$dir/test.log" || { cat "$dir/test.log" >&2; exit 3; }
+  nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' &
+  pids+=($!)
+  echo $! > "$dir/master.pid"
+}
+
 wait_http() { # url seconds [pid]
   local url=$1 t=$(( $2 * 10 )) pid=${3:-} code=""
   for _ in $(seq $t); do

@@ -57,32 +57,9 @@ source "$here/../lib.sh"
 
 # ---------- upstream, OTLP sink and nginx proxy ----------
 pick_port up_port; pick_port sink_port; pick_port ngx_port
-body='{"results":[{"id":"7f1e9c3a-0000-4000-8000-000000000001","memory":"Is vegetarian and allergic to peanuts","hash":"0b1c9e","metadata":{"source":"loadtest","category":"food_preferences"},"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"lt-bench-0001","agent_id":"diet-assistant"}]}'
-
-nginx_conf() { # name, workers, server-block
-  local dir="$work/$1"; mkdir -p "$dir/tmp"
-  cat > "$dir/nginx.conf" <<EOF
-worker_processes $2;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $dir/tmp/body; proxy_temp_path $dir/tmp/proxy; fastcgi_temp_path $dir/tmp/fcgi;
-  uwsgi_temp_path $dir/tmp/uwsgi; scgi_temp_path $dir/tmp/scgi;
-  keepalive_requests 10000000; keepalive_timeout 120s;
-  $3
-}
-EOF
-  nginx -t -q -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' 2>"$dir/test.log" || { cat "$dir/test.log" >&2; exit 3; }
-  nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon off;' &
-  pids+=($!)
-  echo $! > "$dir/master.pid"
-}
-
-nginx_conf upstream 1 "server { listen 127.0.0.1:$up_port; location / { default_type application/json; return 200 '$body'; } }"
-nginx_conf sink 1 "server { listen 127.0.0.1:$sink_port; client_max_body_size 64m; location / { default_type application/x-protobuf; return 200 ''; } }"
-nginx_conf proxy auto "upstream mem0 { server 127.0.0.1:$up_port; keepalive 128; }
+start_nginx "$work" upstream 1 "server { listen 127.0.0.1:$up_port; location / { default_type application/json; return 200 '$bench_body'; } }"
+start_nginx "$work" sink 1 "server { listen 127.0.0.1:$sink_port; client_max_body_size 64m; location / { default_type application/x-protobuf; return 200 ''; } }"
+start_nginx "$work" proxy auto "upstream mem0 { server 127.0.0.1:$up_port; keepalive 128; }
   server { listen 127.0.0.1:$ngx_port; location / { proxy_pass http://mem0; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering on; } }"
 wait_http "http://127.0.0.1:$up_port$path" 10
 wait_http "http://127.0.0.1:$ngx_port$path" 10
