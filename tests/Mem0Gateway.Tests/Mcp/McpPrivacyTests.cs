@@ -27,6 +27,7 @@ public sealed class McpPrivacyTests
         {
             // What users run with: the repository's log levels, not the quieter test default.
             options.Settings["Logging:LogLevel:Default"] = "Information";
+            options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
             options.ConfigureBuilder = builder =>
             {
                 builder.Logging.AddProvider(logs);

@@ -33,6 +33,8 @@ public sealed class TracedStack : IAsyncDisposable
         var stack = await GatewayWithUpstreams.StartAsync(options =>
         {
             options.ActiveHealthChecks = false;
+            // Spans go to memory, not over OTLP: say explicitly to record them all, as a gateway with an endpoint does.
+            options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
             options.ConfigureBuilder = builder =>
             {
                 builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
