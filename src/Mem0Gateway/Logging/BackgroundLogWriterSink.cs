@@ -7,11 +7,11 @@ using Serilog.Parsing;
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// Queues events (and access-log entries, which skip Serilog's event machinery) and writes them from one background thread that wakes on a fixed interval, formats everything
-/// queued and flushes once. A request thread only enqueues: no signalling per event (Serilog's batching sink wakes a
-/// worker, and awaits a timer race, for nearly every event at proxy rates). The queue is bounded: if stdout stalls,
-/// events are dropped and counted, never blocking requests or growing memory, and the drop is reported in the log
-/// itself once the writer catches up.
+/// Queues Serilog events and access-log entries (which skip Serilog's event machinery) and writes them from one
+/// background thread that wakes on a fixed interval, formats everything queued and flushes once. A request thread only
+/// enqueues: no signalling per event (Serilog's batching sink wakes a worker, and awaits a timer race, for nearly every
+/// event at proxy rates). The queue is bounded: if stdout stalls, events are dropped and counted, never blocking
+/// requests or growing memory, and the drop is reported in the log itself once the writer catches up.
 /// </summary>
 internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
 {
