@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Mem0Gateway.Testing;
+using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Hardening;
 
@@ -19,7 +19,8 @@ public sealed class ClientFaultTests
             var send = client.SendAsync(request, cts.Token);
 
             // Hang up only once the upstream holds the request: a timer would race the gateway on a busy machine.
-            await WaitUntilAsync(() => stack.Mem0.RequestsTo("POST", "/search").Count() == i + 1);
+            var sent = i + 1;
+            await Poll.UntilAsync(() => Task.FromResult(stack.Mem0.RequestsTo("POST", "/search").Count() == sent), TimeSpan.FromSeconds(10), "the request at the upstream");
             cts.Cancel();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
         }
@@ -32,16 +33,6 @@ public sealed class ClientFaultTests
         // Twelve aborts are more than passive health's minimum sample: the upstream must still be in rotation.
         using var after = await client.GetAsync("/memories?user_id=u");
         Assert.Equal(System.Net.HttpStatusCode.OK, after.StatusCode);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the upstream never received the request");
-            await Task.Delay(10);
-        }
     }
 
     [Fact]

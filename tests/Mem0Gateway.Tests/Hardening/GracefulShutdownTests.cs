@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Mem0Gateway.Testing;
+using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Hardening;
 
@@ -25,7 +26,8 @@ public sealed class GracefulShutdownTests
         using var stream = await openMemory.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/mcp/claude/sse/alice"), HttpCompletionOption.ResponseHeadersRead);
         var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
         Assert.Equal("event: endpoint", await reader.ReadLineAsync());
-        await Task.Delay(300); // the slow request is at the upstream now
+        // SIGTERM only once the slow request is at the upstream: on a busy machine a fixed pause could come too early.
+        await Poll.UntilAsync(() => Task.FromResult(upstream.RequestsTo("POST", "/search").Any()), TimeSpan.FromSeconds(10), "the slow request at the upstream");
 
         var watch = Stopwatch.StartNew();
         gateway.SendSigterm();
