@@ -68,8 +68,22 @@ internal sealed class McpTrafficMiddleware
         span?.SetTag(McpSpanAttributes.Client, client);
         var observer = new McpStreamObserver(context, client, userHash, _registry, _metrics, _protector,
             settings.MaxPendingCallsPerSession, span);
+        try
+        {
+            await ForwardObservingResponseAsync(context, observer.Observe);
+        }
+        finally
+        {
+            observer.Close();
+        }
+    }
+
+    /// <summary>Runs the rest of the pipeline with the response body passing through <paramref name="observe"/>, then
+    /// puts the original body back.</summary>
+    private async Task ForwardObservingResponseAsync(HttpContext context, WrittenBytesObserver observe)
+    {
         var bodyFeature = context.Features.Get<IHttpResponseBodyFeature>()!;
-        context.Response.Body = new ObservingWriteStream(bodyFeature.Stream, observer.Observe);
+        context.Response.Body = new ObservingWriteStream(bodyFeature.Stream, observe);
         try
         {
             await _next(context);
@@ -77,7 +91,6 @@ internal sealed class McpTrafficMiddleware
         finally
         {
             context.Features.Set(bodyFeature);
-            observer.Close();
         }
     }
 
@@ -180,16 +193,7 @@ internal sealed class McpTrafficMiddleware
 
         // One request, one response: keep the head of the response to classify it once it has been sent.
         var head = new ResponseHead(ResponseHeadLimit);
-        var bodyFeature = context.Features.Get<IHttpResponseBodyFeature>()!;
-        context.Response.Body = new ObservingWriteStream(bodyFeature.Stream, head.Append);
-        try
-        {
-            await _next(context);
-        }
-        finally
-        {
-            context.Features.Set(bodyFeature);
-        }
+        await ForwardObservingResponseAsync(context, head.Append);
 
         var outcome = ForwardingFailed(context, out var failure) ? failure : head.Classify(context.Response, measuredId!);
         _metrics.ToolCallEnded(measuredTool, client, outcome, Stopwatch.GetElapsedTime(start));
