@@ -53,7 +53,7 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
 
         var http = request.HttpContext;
         var route = request.Route;
-        var activity = http.Features.Get<IHttpActivityFeature>()?.Activity;
+        var activity = request.Activity;
         _log.Write(new AccessLogEntry
         {
             Timestamp = DateTimeOffset.UtcNow,

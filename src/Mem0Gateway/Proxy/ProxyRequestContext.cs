@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Mem0Gateway.Metrics;
 
 namespace Mem0Gateway.Proxy;
@@ -29,6 +30,7 @@ public sealed class ProxyRequestContext
         Route = route;
         _observers = observers;
         Method = HttpMethodLabels.FromMethod(httpContext.Request.Method);
+        Activity = httpContext.Features.Get<IHttpActivityFeature>()?.Activity;
         StartTimestamp = Stopwatch.GetTimestamp();
         httpContext.Response.OnStarting(ResponseStartingCallback, this);
     }
@@ -38,6 +40,9 @@ public sealed class ProxyRequestContext
     public ProxyRouteDescriptor Route { get; }
 
     public HttpMethodLabel Method { get; }
+
+    /// <summary>ASP.NET Core's activity for the request (the SERVER span when it is recorded), looked up once.</summary>
+    public Activity? Activity { get; }
 
     public long StartTimestamp { get; }
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Mem0Gateway.Logging;
 using Mem0Gateway.Proxy;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace Mem0Gateway.Tracing;
 
@@ -21,13 +20,8 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
     public void OnRequestStarted(ProxyRequestContext request)
     {
         var context = request.HttpContext;
-        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
-        if (activity is null)
-        {
-            return;
-        }
-
-        if (!activity.IsAllDataRequested)
+        var activity = request.Activity;
+        if (activity is null || !activity.IsAllDataRequested)
         {
             return;
         }
@@ -53,7 +47,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
     public void OnRequestCompleted(ProxyRequestContext request)
     {
-        var activity = request.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity;
+        var activity = request.Activity;
         if (activity is null || !activity.IsAllDataRequested)
         {
             return;
@@ -77,10 +71,9 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
     /// <summary>Set when the headers go out, so an upstream's own trace headers cannot replace the gateway's.</summary>
     public void OnResponseStarting(ProxyRequestContext request)
     {
-        var context = request.HttpContext;
-        if (context.Features.Get<IHttpActivityFeature>()?.Activity is { IdFormat: ActivityIdFormat.W3C } activity)
+        if (request.Activity is { IdFormat: ActivityIdFormat.W3C } activity)
         {
-            var headers = context.Response.Headers;
+            var headers = request.HttpContext.Response.Headers;
             headers[TraceIdHeader] = activity.TraceId.ToHexString();
             // version-traceid-spanid-flags of the gateway's server span; flags say whether the trace was recorded.
             headers[TraceResponseHeader] = activity.Id;
