@@ -25,4 +25,5 @@ public static class AccessLogFields
     public const string DestinationAddress = "mem0.destination.address";
     public const string UpstreamError = "mem0.upstream_error";
     public const string EventStream = "mem0.event_stream";
+    public const string Caller = "mem0.caller";
 }

@@ -9,10 +9,16 @@ internal sealed partial class ProxyRouteDescriptorFactory
     private readonly ServiceListenerMap _listeners;
     private readonly GatewayMetrics? _metrics;
     private readonly ILogger<ProxyRouteDescriptorFactory> _logger;
+    private readonly Configuration.GatewayOptions _gateway;
 
-    public ProxyRouteDescriptorFactory(ServiceListenerMap listeners, ILogger<ProxyRouteDescriptorFactory> logger, GatewayMetrics? metrics = null)
+    public ProxyRouteDescriptorFactory(
+        ServiceListenerMap listeners,
+        Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions> gateway,
+        ILogger<ProxyRouteDescriptorFactory> logger,
+        GatewayMetrics? metrics = null)
     {
         _listeners = listeners;
+        _gateway = gateway.Value;
         _logger = logger;
         _metrics = metrics;
     }
@@ -26,7 +32,8 @@ internal sealed partial class ProxyRouteDescriptorFactory
         var streaming = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Streaming) is { } flag
             && bool.TryParse(flag, out var isStreaming) && isStreaming;
         var port = _listeners.PortOf(service);
-        if (port == 0)
+        // A service of a stack that is not run has no listener on purpose.
+        if (port == 0 && !_gateway.Services.ContainsKey(service))
         {
             Log.RouteWithoutListener(_logger, route.RouteId, service);
         }
