@@ -23,7 +23,7 @@ public sealed class PrometheusRulesTests
         await copy.InitAsync();
         var after = await Tools.RunAsync("promtool", ["check", "config", "--lint=all", "--lint-fatal", config], copy.Root);
         Assert.True(after.ExitCode == 0, after.Describe());
-        Assert.Contains("2 rule files found", after.Output);
+        Assert.Contains("3 rule files found", after.Output);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class PrometheusRulesTests
         var targetLabels = gateway.List("static_configs").SelectMany(s => s.Map().Map("labels").Keys);
         Assert.Empty(targetLabels.Intersect(["service", "route", "operation", "method", "status_code", "destination"]));
 
-        Assert.Equal(["rules/recording.yml", "rules/alerts.yml"], config.List("rule_files").Cast<string>());
+        Assert.Equal(["rules/recording.yml", "rules/alerts.yml", "rules/auth.yml"], config.List("rule_files").Cast<string>());
         Assert.Contains("alertmanager:9093", config.Map("alerting").List("alertmanagers").SelectMany(a => a.Map().List("static_configs"))
             .SelectMany(s => s.Map().List("targets")).Cast<string>());
     }

@@ -12,5 +12,5 @@ public static class Rules
 
     public static IReadOnlyList<Rule> Recording => Load(RepoPaths.Monitoring("rules", "recording.yml"));
 
-    public static IReadOnlyList<Rule> Alerts => Load(RepoPaths.Monitoring("rules", "alerts.yml"));
+    public static IReadOnlyList<Rule> Alerts => [.. Load(RepoPaths.Monitoring("rules", "alerts.yml")), .. Load(RepoPaths.Monitoring("rules", "auth.yml"))];
 }
