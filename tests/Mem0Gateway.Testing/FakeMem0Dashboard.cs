@@ -88,14 +88,10 @@ public sealed class FakeMem0Dashboard : IAsyncDisposable
             return;
         }
 
-        if (path is "/" or "/login" or "/setup" && ApiInternalUrl is { } api)
+        if (path is "/" or "/login" or "/setup" && ApiInternalUrl is { } api && await NeedsSetupAsync(api) && path != "/setup")
         {
-            var status = await _server.GetFromJsonAsync<JsonObject>(new Uri(api, "auth/setup-status"));
-            if ((bool?)status?["needsSetup"] == true && path != "/setup")
-            {
-                Redirect(context, "/setup");
-                return;
-            }
+            Redirect(context, "/setup");
+            return;
         }
 
         if (path is not ("/login" or "/setup") && !context.Request.Cookies.ContainsKey(SessionCookie))
@@ -105,6 +101,13 @@ public sealed class FakeMem0Dashboard : IAsyncDisposable
         }
 
         await next(context);
+    }
+
+    /// <summary>The middleware's setup check; like the real one, an unreachable API does not break the page.</summary>
+    private async Task<bool> NeedsSetupAsync(Uri api)
+    {
+        using var answer = await _server.GetAsync(new Uri(api, "auth/setup-status"));
+        return answer.IsSuccessStatusCode && (bool?)(await answer.Content.ReadFromJsonAsync<JsonObject>())?["needsSetup"] == true;
     }
 
     private void Redirect(HttpContext context, string target)

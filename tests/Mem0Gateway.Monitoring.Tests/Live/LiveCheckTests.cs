@@ -60,6 +60,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         {
             await Traffic.Mem0RoundAsync(mem0Client, round, failOne: round % 4 == 0);
             await Traffic.OpenMemoryRoundAsync(omClient);
+            await Traffic.AuthRoundAsync(mem0Client, round);
             using var ui = await uiClient.GetAsync("/");
             if (round % 4 == 1)
             {
@@ -218,7 +219,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
                 failures.Add($"{dashboard.Uid}: ${variable.Name} has no values ({variable.Query})");
             }
 
-            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(Regex.Escape)) + ")";
+            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(v => Regex.Escape(v).Replace(@"\", @"\\"))) + ")";
         }
 
         return values;
