@@ -37,8 +37,11 @@ internal sealed class AuthMetricsObserver : IProxyRequestObserver
         _byMethod.GetOrAdd((service, method), static (k, m) => m.RequestsByAuthMethodTotal.WithLabels(k.Service, AuthMethodPolicy.ToLabel(k.Method)), _metrics)
             .Inc();
 
-        var status = request.StatusCode;
-        if (method != AuthMethod.ApiKey || request.DestinationId is null || request.Error != UpstreamErrorKind.None && request.Error != UpstreamErrorKind.Upstream5xx
+        // Only an answer of the upstream itself says whether it accepted the key.
+        var outcome = request.Outcome;
+        var status = outcome.StatusCode;
+        if (method != AuthMethod.ApiKey || request.DestinationId is null
+            || outcome.Blame is not (ForwardingBlame.None or ForwardingBlame.UpstreamApplication)
             || status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden || status is < 100 or > 599)
         {
             return;

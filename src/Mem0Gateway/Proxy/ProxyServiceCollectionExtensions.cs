@@ -44,6 +44,9 @@ public static class ProxyServiceCollectionExtensions
                     });
                 }
 
+                // After the Location rewrite: for an event stream this transform sends the headers at once.
+                context.AddResponseTransform(UpstreamResponseHeadTransform.ApplyAsync);
+
                 if (context.Cluster?.Metadata?.GetValueOrDefault(RouteMetadataKeys.PreserveHost) is { } value
                     && bool.TryParse(value, out var preserve) && preserve)
                 {

@@ -14,6 +14,7 @@ public static partial class Contract
         "mem0_gateway_mcp_sessions_total", "mem0_gateway_mcp_session_duration_seconds", "mem0_gateway_mcp_messages_total",
         "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds",
         "mem0_gateway_requests_by_auth_method_total", "mem0_gateway_api_key_requests_total",
+        "mem0_gateway_responses_broken_total", "mem0_gateway_config_last_reload_successful",
     };
 
     public static readonly IReadOnlySet<string> ProcessMetrics = new HashSet<string>
