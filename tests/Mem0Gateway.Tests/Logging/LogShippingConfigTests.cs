@@ -73,6 +73,11 @@ public sealed class LogShippingConfigTests
         {
             using var listed = await openMemory.GetAsync("/api/v1/memories/?user_id=u&page=1");
             using var failed = await ui.GetAsync("/");
+            // A UI's server-side call (user agent "node", no Origin) carries mem0.caller.
+            using var serverSide = new HttpRequestMessage(HttpMethod.Get, "/api/v1/apps/?page=1");
+            serverSide.Headers.UserAgent.Clear();
+            serverSide.Headers.UserAgent.ParseAdd("node");
+            using var fromNode = await openMemory.SendAsync(serverSide);
 
             // An event stream, so the line that only streams carry is seen too.
             using var sse = new HttpRequestMessage(HttpMethod.Get, "/mcp/claude/sse/u");
@@ -83,7 +88,7 @@ public sealed class LogShippingConfigTests
         }
 
         var lines = await traced.Log.WaitForAsync(l =>
-            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 3 && l.Any(x => x["error.stack_trace"] is not null));
+            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 4 && l.Any(x => x["error.stack_trace"] is not null));
 
         // ECS and mem0.* names contain a dot (or are @timestamp/message); other keys are an app event's own properties.
         var emitted = lines.SelectMany(l => l.Select(p => p.Key))
