@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
@@ -17,7 +16,7 @@ public static class HealthServiceCollectionExtensions
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ProbeTimings>();
+        services.AddSingleton<ProbeDurationListener>();
         services.AddSingleton<UpstreamHealthRegistry>();
         services.AddSingleton<UpstreamHealthEvaluator>();
         services.AddSingleton<GatewayHealthReportBuilder>();
@@ -25,11 +24,9 @@ public static class HealthServiceCollectionExtensions
         services.AddSingleton<IPassiveHealthCheckPolicy, TransportAndServerErrorRateHealthPolicy>();
         services.AddSingleton<IActiveHealthCheckPolicy, RefusedOrConsecutiveFailuresHealthPolicy>();
         services.Decorate<IActiveHealthCheckPolicy>((sp, inner) => new ProbeObservingActiveHealthCheckPolicy(
-            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeTimings>()));
-        services.Decorate<IProbingRequestFactory>((sp, inner) => new TimedProbingRequestFactory(inner, sp.GetRequiredService<ProbeTimings>()));
+            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeDurationListener>()));
         services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
-        services.Decorate<IForwarderHttpClientFactory>((sp, inner) => new ProbeTimingForwarderHttpClientFactory(inner, sp.GetRequiredService<ProbeTimings>()));
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
         services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
         services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();

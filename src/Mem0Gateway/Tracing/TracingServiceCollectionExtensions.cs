@@ -37,8 +37,10 @@ public static class TracingServiceCollectionExtensions
                 tracing
                     // Scrapes and health checks of the management port are not traffic anyone wants to trace.
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Connection.LocalPort != managementPort)
-                    // YARP's active health probes run outside any request: a client span without a parent is a probe.
-                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
+                    // Only proxied requests: YARP's active health probes run outside any request (parent: none, or
+                    // YARP's own probe activity when health timing listens to it).
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is { } parent
+                        && parent.Source.Name != YarpActivityNames.SourceName)
                     .AddProcessor(sp => new SpanPrivacyProcessor(sp.GetRequiredService<RequestUrlRedactor>()));
                 // YARP's "Yarp.ReverseProxy" source is deliberately not added: its proxy.forwarder span is a second SERVER
                 // span between ours and the CLIENT span, and its health-probe spans are noise.
