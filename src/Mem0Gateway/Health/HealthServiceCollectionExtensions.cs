@@ -9,8 +9,8 @@ namespace Mem0Gateway.Health;
 public static class HealthServiceCollectionExtensions
 {
     /// <summary>
-    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies, config
-    /// reload accounting) and the health checks behind /health/*: readiness plus the dependencies configured under
+    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies)
+    /// and the health checks behind /health/*: readiness plus the dependencies configured under
     /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c>.
     /// </summary>
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
@@ -28,8 +28,6 @@ public static class HealthServiceCollectionExtensions
         services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
-        services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
-        services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();
 
         var checks = services.AddHealthChecks()
             .AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadinessHealthCheck.Tag]);

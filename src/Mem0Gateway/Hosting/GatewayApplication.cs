@@ -38,6 +38,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
+        builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         configure?.Invoke(builder);
 
@@ -49,7 +50,7 @@ public static class GatewayApplication
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
         app.MapGatewayHealth();
-        app.MapGatewayProxy();
+        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity());
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
         return app;

@@ -1,4 +1,4 @@
-using Mem0Gateway.Tracing;
+using Mem0Gateway.Configuration;
 using Serilog;
 using Serilog.Core;
 

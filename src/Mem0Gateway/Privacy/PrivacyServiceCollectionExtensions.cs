@@ -6,6 +6,7 @@ public static class PrivacyServiceCollectionExtensions
     {
         services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection("Gateway:Privacy"));
         services.AddSingleton<PersonalIdProtector>();
+        services.AddSingleton<RequestUrlRedactor>();
         return services;
     }
 }

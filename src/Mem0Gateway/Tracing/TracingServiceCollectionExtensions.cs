@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Mem0Gateway.Configuration;
-using Mem0Gateway.Logging;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,7 +19,6 @@ public static class TracingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayTracing(this IServiceCollection services, IConfiguration configuration, GatewayOptions options)
     {
-        services.TryAddSingleton<RequestUrlRedactor>();
         if (!options.Tracing.Enabled)
         {
             services.AddSingleton<IForwarderHttpClientFactory, TraceContextPassThroughHttpClientFactory>();

@@ -2,7 +2,7 @@ using Mem0Gateway.Metrics;
 using Prometheus;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Mem0Gateway.Health;
+namespace Mem0Gateway.Hosting;
 
 /// <summary>
 /// Counts yarp.json reloads and says once, in one line, why an edit was rejected. YARP keeps the last good config live
