@@ -5,7 +5,7 @@ namespace Mem0Gateway.Metrics;
 
 /// <summary>
 /// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
-/// outside checks rely on (README, "Metric reference"). Each gateway instance owns its registry, so two gateways in
+/// outside checks rely on (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
 /// one process (tests) never share series.
 /// </summary>
 public sealed class GatewayMetrics

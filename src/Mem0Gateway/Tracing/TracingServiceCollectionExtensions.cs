@@ -50,7 +50,7 @@ public static class TracingServiceCollectionExtensions
                 {
                     // Nowhere to send spans: record only traces a caller already sampled (so the upstream still hears
                     // "sampled"), and give the rest unrecorded activities, which keep their trace ids for X-Trace-Id and
-                    // the logs but cost about what tracing off costs (perf/README.md, 4.0).
+                    // the logs but cost about what tracing off costs (perf/RESULTS.md, run E).
                     tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
                 }
             });
