@@ -7,6 +7,7 @@ using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Mem0Gateway.Tracing;
+using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
@@ -28,7 +29,10 @@ public static class GatewayApplication
             .AddCommandLine(remainingArgs);
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
+        // Through IOptions: Kestrel's options are built before start-up validation runs, so this is where a bad
+        // listener or limit setting must already fail with the validator's message.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(
+            kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value));
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);

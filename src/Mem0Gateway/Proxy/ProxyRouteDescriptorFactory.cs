@@ -33,7 +33,7 @@ internal sealed partial class ProxyRouteDescriptorFactory
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEventIds.RouteWithoutListener, Level = LogLevel.Warning,
             Message = "Route {RouteId} belongs to cluster {ClusterId}, which has no listener in Gateway:Services; it cannot be reached.")]
         public static partial void RouteWithoutListener(ILogger logger, string routeId, string clusterId);
     }
