@@ -10,14 +10,16 @@ public static class ProxyEndpointRouteBuilderExtensions
         return endpoints
             .MapReverseProxy(pipeline =>
             {
-                pipeline.UseMiddleware<ForwarderOutcomeMiddleware>();
                 pipeline.UseMiddleware<EventStreamShutdownMiddleware>();
-                // Inside the outcome step, so feature steps see the response it classifies.
+                // The feature modules' steps sit outside the outcome step (innermost, below), so they read its decision.
                 featureSteps(pipeline);
                 // The lambda overload replaces YARP's defaults: add them back, or load balancing and passive health are off.
                 pipeline.UseSessionAffinity();
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
+                // Innermost, right around the forwarder: the outcome is decided before passive health, MCP and the
+                // observers (all outside) read it.
+                pipeline.UseMiddleware<ForwardingOutcomeMiddleware>();
             })
             .ConfigureEndpoints((builder, route) => builder.WithMetadata(descriptors.Create(route)));
     }

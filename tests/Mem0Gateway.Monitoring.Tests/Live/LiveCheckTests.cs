@@ -41,7 +41,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
         var tokenFile = LiveConfigs.TokenFile(dir);
         var options = new GatewayInstanceOptions();
-        // the gateway requires the token once it supports one (Gateway:Management:BearerTokenFile); Prometheus sends it
+        // the gateway requires the token (Gateway:Management:BearerTokenFile); Prometheus sends it
         options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
         options.Settings["Logging:LogLevel:Default"] = "Error";
         options.Settings["Logging:LogLevel:Yarp"] = "Error";
