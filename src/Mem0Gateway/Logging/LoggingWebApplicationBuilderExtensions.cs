@@ -24,6 +24,7 @@ public static class LoggingWebApplicationBuilderExtensions
         services.AddSingleton<GatewayLogPipeline>();
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<GatewayLogPipeline>().Logger, dispose: false));
         services.TryAddSingleton<RequestUrlRedactor>();
+        services.AddHostedService<LogDropsScrapeHook>();
         if (options.AccessLog.Enabled)
         {
             services.AddSingleton<IProxyRequestObserver, AccessLogObserver>();

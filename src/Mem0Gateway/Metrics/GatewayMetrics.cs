@@ -117,6 +117,12 @@ public sealed class GatewayMetrics
                 LabelNames = ["result"],
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
+
+        LogEventsDropped = factory.CreateCounter(
+            "mem0_gateway_log_events_dropped_total",
+            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
+            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
         // --- User activity and MCP (issue 8). Label values are bounded: service/window from config, client/tool/method
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
         ActiveUsers = factory.CreateGauge(
@@ -191,6 +197,8 @@ public sealed class GatewayMetrics
     public Histogram HealthCheckDuration { get; }
 
     public Counter ConfigReloadsTotal { get; }
+
+    public Counter LogEventsDropped { get; }
     public Gauge ActiveUsers { get; }
 
     public Gauge McpSessionsActive { get; }
