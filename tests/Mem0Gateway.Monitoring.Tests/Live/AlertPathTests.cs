@@ -38,7 +38,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             var gateway = await GatewayInstance.StartAsync(options);
             var webhook = await WebhookReceiver.StartAsync();
             var alertmanager = await AlertmanagerServer.StartAsync(LiveConfigs.Alertmanager(webhook.Port));
-            var rules = new[] { RepoPaths.Monitoring("rules", "recording.yml"), LiveConfigs.AlertsWithShortFor(dir) };
+            var rules = LiveConfigs.RulesWithShortFor(dir);
             var prometheus = await PrometheusServer.StartAsync(LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, rules, alertmanager.Port));
             return new Stack { TokenFile = tokenFile, Mem0 = mem0, OpenMemory = openmemory, Gateway = gateway, Webhook = webhook, Alertmanager = alertmanager, Prometheus = prometheus };
         }

@@ -50,7 +50,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         // openmemory-ui gets no destination: a closed port, so its requests end in 502 and upstream errors.
         await using var gateway = await GatewayInstance.StartAsync(options);
 
-        var config = LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, RepoPaths.AlertRuleFiles, alertmanagerPort: null);
+        var config = LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, RepoPaths.RuleFiles, alertmanagerPort: null);
         await using var prometheus = await PrometheusServer.StartAsync(config);
 
         using var mem0Client = gateway.Client("mem0");
