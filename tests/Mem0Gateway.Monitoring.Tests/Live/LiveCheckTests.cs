@@ -218,7 +218,8 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
                 failures.Add($"{dashboard.Uid}: ${variable.Name} has no values ({variable.Query})");
             }
 
-            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(Regex.Escape)) + ")";
+            // a regex inside a PromQL string: its backslashes (127\.0\.0\.1) are escaped once more, as Grafana does
+            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(v => Regex.Escape(v).Replace(@"\", @"\\"))) + ")";
         }
 
         return values;
