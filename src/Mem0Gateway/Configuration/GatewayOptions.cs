@@ -18,7 +18,7 @@ public sealed class GatewayOptions
 
     public Proxy.TrustedProxiesOptions ForwardedHeaders { get; set; } = new();
 
-    public Hosting.ShutdownOptions Shutdown { get; set; } = new();
+    public ShutdownOptions Shutdown { get; set; } = new();
 
     /// <summary>
     /// Which mem0 stack is run: <c>mem0</c> (mem0 server + dashboard), <c>openmemory</c> (OpenMemory API + UI) or
