@@ -6,6 +6,7 @@ using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.StatusPage;
 using Mem0Gateway.Tracing;
 
 namespace Mem0Gateway.Hosting;
@@ -39,6 +40,7 @@ public static class GatewayApplication
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
+        builder.Services.AddGatewayStatusPage(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -49,6 +51,13 @@ public static class GatewayApplication
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
         app.MapGatewayHealth();
+        if (app.MapGatewayStatusPage() is { } statusPage)
+        {
+            // The page only asks for the token; its data answers with the same token rules as /health/detailed.
+            statusPage.Page.OnManagementPort(app);
+            statusPage.Data.OnManagementPort(app).RequireManagementToken();
+        }
+
         app.MapGatewayProxy();
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
