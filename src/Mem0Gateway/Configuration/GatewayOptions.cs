@@ -28,4 +28,7 @@ public sealed class GatewayOptions
     public InstrumentationSwitch AccessLog { get; set; } = new();
 
     public InstrumentationSwitch Tracing { get; set; } = new();
+
+    /// <summary>JSON for machines or readable lines for people; by default decided by whether stdout is a terminal.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 }

@@ -14,7 +14,13 @@ namespace Mem0Gateway.Hosting;
 /// <summary>Composes the gateway: configuration, listeners, proxy, instrumentation, management endpoints.</summary>
 public static class GatewayApplication
 {
-    /// <param name="args">Command line: <c>--config PATH</c> and any <c>Key=Value</c> overrides.</param>
+    /// <summary>Short command-line forms of config keys: <c>--log-format pretty|json</c>.</summary>
+    private static readonly Dictionary<string, string> CommandLineSwitches = new(StringComparer.Ordinal)
+    {
+        ["--log-format"] = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.LogFormat)}",
+    };
+
+    /// <param name="args">Command line: <c>--config PATH</c>, <c>--log-format pretty|json</c> and any <c>Key=Value</c> overrides.</param>
     /// <param name="configure">Extra service registrations (tests add in-memory exporters here).</param>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
@@ -26,7 +32,7 @@ public static class GatewayApplication
         builder.Configuration
             .AddJsonFile(configPath, optional: false, reloadOnChange: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(remainingArgs);
+            .AddCommandLine(remainingArgs, CommandLineSwitches);
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
@@ -41,6 +47,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayHealth(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         builder.Services.AddGatewayStatusPage(builder.Configuration);
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSummary>(sp, configPath));
         configure?.Invoke(builder);
 
         var app = builder.Build();

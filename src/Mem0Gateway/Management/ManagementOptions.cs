@@ -8,4 +8,11 @@ public sealed class ManagementOptions
 
     /// <summary>A file holding the token (docker/k8s secrets, Prometheus' <c>credentials_file</c> can share it). Wins over <see cref="BearerToken"/>.</summary>
     public string? BearerTokenFile { get; set; }
+
+    /// <summary>The token in force (the file's content, trimmed, wins), or null when the endpoints are open.</summary>
+    public string? ReadToken()
+    {
+        var token = BearerTokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : BearerToken;
+        return string.IsNullOrEmpty(token) ? null : token;
+    }
 }

@@ -15,9 +15,7 @@ internal sealed class ManagementTokenMiddleware
     public ManagementTokenMiddleware(RequestDelegate next, IOptions<ManagementOptions> options)
     {
         _next = next;
-        var management = options.Value;
-        var token = management.BearerTokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : management.BearerToken;
-        _token = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
+        _token = options.Value.ReadToken() is { } token ? Encoding.UTF8.GetBytes(token) : null;
     }
 
     public Task InvokeAsync(HttpContext context)
