@@ -21,8 +21,8 @@ public static class StatusPageServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        // Every counter was zero when the process started: the base of a window longer than the gateway's life.
-        services.AddSingleton(_ => new StatusHistory(new DateTimeOffset(System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime())));
+        // Created as the host starts, before any listener: every counter is still zero, the base of a window longer than the gateway's life.
+        services.AddSingleton(sp => new StatusHistory(sp.GetRequiredService<TimeProvider>().GetUtcNow()));
         services.AddSingleton<StatusReportWriter>();
         services.AddSingleton<StatusSampler>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusSampler>());
