@@ -24,7 +24,7 @@ public sealed class StatusPageBrowserTests
         await browser.WaitForAsync($"document.querySelectorAll('article.service').length === {services.Count}", TimeSpan.FromSeconds(10), "every service is shown");
         var shownServices = await browser.EvaluateAsync<string[]>("Array.from(document.querySelectorAll('article.service')).map(e => e.dataset.service)");
         Assert.Equal(services.Order(), shownServices.Order());
-        var shownOperations = (await browser.EvaluateAsync<string[]>("Array.from(document.querySelectorAll('tr.operation')).map(e => e.dataset.service + '/' + e.dataset.operation)"))
+        var shownOperations = (await browser.EvaluateAsync<string[]>("Array.from(document.querySelectorAll('.operation')).map(e => e.dataset.service + '/' + e.dataset.operation)"))
             .ToHashSet();
         Assert.All(operations, operation => Assert.Contains(operation, shownOperations));
         // Every service card names its port, and the page shows no rate before there is traffic.
@@ -34,7 +34,7 @@ public sealed class StatusPageBrowserTests
             Assert.Contains($"port {port}", text);
         }
 
-        Assert.Equal(0, await browser.EvaluateAsync<double>("Number(document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"add\"]').dataset.rate)"));
+        Assert.Equal(0, await browser.EvaluateAsync<double>("Number(document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"add\"]').dataset.rate)"));
 
         using var mem0 = stand.Gateway.Client("mem0");
         for (var i = 0; i < 6; i++)
@@ -50,14 +50,14 @@ public sealed class StatusPageBrowserTests
         }
 
         await browser.WaitForAsync(
-            "(function () { var add = document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"add\"]');" +
-            " var search = document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"search\"]');" +
+            "(function () { var add = document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"add\"]');" +
+            " var search = document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"search\"]');" +
             " return add.dataset.total === '6' && Number(add.dataset.rate) > 0 && search.dataset.total === '3' && Number(search.dataset.rate) > 0; })()",
             TimeSpan.FromSeconds(10), "the page shows the requests sent in the per-operation rates");
-        var addRate = await browser.EvaluateAsync<double>("Number(document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"add\"]').dataset.rate)");
-        var searchRate = await browser.EvaluateAsync<double>("Number(document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"search\"]').dataset.rate)");
+        var addRate = await browser.EvaluateAsync<double>("Number(document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"add\"]').dataset.rate)");
+        var searchRate = await browser.EvaluateAsync<double>("Number(document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"search\"]').dataset.rate)");
         Assert.True(addRate > searchRate, $"6 adds against 3 searches in the same window: add {addRate}/s, search {searchRate}/s");
-        Assert.Equal(0, await browser.EvaluateAsync<double>("Number(document.querySelector('tr.operation[data-service=\"mem0\"][data-operation=\"get_all\"]').dataset.rate)"));
+        Assert.Equal(0, await browser.EvaluateAsync<double>("Number(document.querySelector('.operation[data-service=\"mem0\"][data-operation=\"get_all\"]').dataset.rate)"));
     }
 
     [Fact]
