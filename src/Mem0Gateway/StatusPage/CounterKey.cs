@@ -9,6 +9,7 @@ internal readonly record struct CounterKey(string Family, string Subject, string
     public const string Requests = "requests";
     public const string ClientErrors = "client_errors";
     public const string UpstreamErrors = "upstream_errors";
+    public const string GatewayErrors = "gateway_errors";
     public const string DurationBucket = "duration_bucket";
     public const string ToolCalls = "tool_calls";
     public const string ToolOutcomes = "tool_outcomes";

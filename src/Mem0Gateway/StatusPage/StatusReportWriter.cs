@@ -215,6 +215,7 @@ internal sealed class StatusReportWriter
                 json.WriteNumber("rate", seconds > 0 ? Math.Round(requests / seconds, 4) : 0);
                 WriteNumberOrNull(json, "clientErrorRatio", Ratio(Delta(view, from, new CounterKey(CounterKey.ClientErrors, service, operation)), requests));
                 WriteNumberOrNull(json, "upstreamErrorRatio", Ratio(Delta(view, from, new CounterKey(CounterKey.UpstreamErrors, service, operation)), requests));
+                WriteNumberOrNull(json, "gatewayErrorRatio", Ratio(Delta(view, from, new CounterKey(CounterKey.GatewayErrors, service, operation)), requests));
                 WriteQuantiles(json, view, from, buckets.GetValueOrDefault((CounterKey.DurationBucket, service, operation)), [("p50", 0.5), ("p95", 0.95), ("p99", 0.99)]);
                 json.WriteEndObject();
             }

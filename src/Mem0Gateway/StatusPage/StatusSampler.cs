@@ -1,4 +1,5 @@
 using System.Text;
+using Mem0Gateway.Proxy;
 using Prometheus;
 
 namespace Mem0Gateway.StatusPage;
@@ -12,6 +13,14 @@ namespace Mem0Gateway.StatusPage;
 internal sealed partial class StatusSampler : BackgroundService
 {
     private static readonly HashSet<string> ToolErrorOutcomes = ["error", "tool_error", "timeout"];
+
+    /// <summary>The blame values that count against the upstream in error ratios (the forwarding outcome's own rule).</summary>
+    private static readonly HashSet<string> UpstreamBlames =
+    [
+        ForwardingBlame.UpstreamTransport.ToLabel(), ForwardingBlame.UpstreamApplication.ToLabel(), ForwardingBlame.Timeout.ToLabel(),
+    ];
+
+    private static readonly string GatewayBlame = ForwardingBlame.Gateway.ToLabel();
 
     private readonly CollectorRegistry? _registry;
     private readonly StatusHistory _history;
@@ -81,6 +90,16 @@ internal sealed partial class StatusSampler : BackgroundService
             values[slot] += value;
         }
 
+        // Upstream errors are counted by route: every failed request is also in requests_total, which names its operation.
+        var operationOfRoute = new Dictionary<(string Service, string Route), string>();
+        foreach (var s in series)
+        {
+            if (s.Name == "mem0_gateway_requests_total")
+            {
+                operationOfRoute.TryAdd((s.Label("service"), s.Label("route")), s.Label("operation"));
+            }
+        }
+
         foreach (var s in series)
         {
             switch (s.Name)
@@ -90,14 +109,23 @@ internal sealed partial class StatusSampler : BackgroundService
                     var service = s.Label("service");
                     var operation = s.Label("operation");
                     Add(new CounterKey(CounterKey.Requests, service, operation), s.Value);
-                    var status = s.Label("status_code");
-                    if (status.StartsWith('4'))
+                    // A 4xx (499 included) is the client's: the status it got, whoever answered it.
+                    if (s.Label("status_code").StartsWith('4'))
                     {
                         Add(new CounterKey(CounterKey.ClientErrors, service, operation), s.Value);
                     }
-                    else if (status.StartsWith('5'))
+
+                    break;
+                }
+
+                case "mem0_gateway_upstream_errors_total":
+                {
+                    var service = s.Label("service");
+                    var blame = s.Label("blame");
+                    var family = UpstreamBlames.Contains(blame) ? CounterKey.UpstreamErrors : blame == GatewayBlame ? CounterKey.GatewayErrors : null;
+                    if (family is not null && operationOfRoute.TryGetValue((service, s.Label("route")), out var operation))
                     {
-                        Add(new CounterKey(CounterKey.UpstreamErrors, service, operation), s.Value);
+                        Add(new CounterKey(family, service, operation), s.Value);
                     }
 
                     break;

@@ -55,7 +55,11 @@ public sealed class StatusJsonTests
             var window = operation["windows"]!["15m"]!;
             Assert.Equal(total, (double)window["requests"]!);
             var clientErrors = requests.Where(s => s.Label("status_code").StartsWith('4')).Sum(s => s.Value);
-            var upstreamErrors = requests.Where(s => s.Label("status_code").StartsWith('5')).Sum(s => s.Value);
+            // Upstream errors: what the forwarding outcome blames on the upstream, counted by route.
+            var routes = requests.Select(s => s.Label("route")).ToHashSet();
+            var upstreamErrors = metrics.Series("mem0_gateway_upstream_errors_total", ("service", service))
+                .Where(s => routes.Contains(s.Label("route")) && s.Label("blame") is "upstream_transport" or "upstream_application" or "timeout")
+                .Sum(s => s.Value);
             AssertRatio(total == 0 ? null : clientErrors / total, window["clientErrorRatio"], $"{service}/{name} client errors");
             AssertRatio(total == 0 ? null : upstreamErrors / total, window["upstreamErrorRatio"], $"{service}/{name} upstream errors");
 
