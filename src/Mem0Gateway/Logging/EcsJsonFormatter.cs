@@ -90,9 +90,9 @@ public sealed class EcsJsonFormatter : ITextFormatter, ILogLineFormatter
         output.Write("}\n");
     }
 
-    /// <summary>An access-log line: "GET /memories responded 200" and the entry's fields as ECS members.</summary>
     void ILogLineFormatter.Format(AccessLogEntry entry, TextWriter output) => Format(entry, output);
 
+    /// <summary>An access-log line: "GET /memories responded 200" and the entry's fields as ECS members.</summary>
     internal void Format(AccessLogEntry entry, TextWriter output)
     {
         WriteTimestampAndLevel(entry.Timestamp, entry.Level, output);

@@ -85,12 +85,7 @@ internal sealed class PrettyConsoleFormatter : ILogLineFormatter
         WriteSafe(entry.Method, output);
         output.Write(' ');
         WriteSafe(entry.Path, output);
-        if (entry.Query is { } query)
-        {
-            output.Write('?');
-            WriteSafe(query, output);
-        }
-
+        WriteOptional("?", entry.Query, null, output);
         output.Write(' ');
         Colour(entry.StatusCode >= 500 ? Red : entry.StatusCode >= 400 ? Yellow : Green, output);
         Span<char> number = stackalloc char[24];
@@ -105,17 +100,12 @@ internal sealed class PrettyConsoleFormatter : ILogLineFormatter
         WriteSafe(entry.Service, output);
         output.Write('/');
         WriteSafe(entry.Operation, output);
-        if (entry.DestinationId is { } destination)
+        WriteOptional(" -> ", entry.DestinationId, null, output);
+        // Why it failed and whose fault that was, as the forwarding outcome decided.
+        WriteOptional(" (", entry.UpstreamError, entry.Blame is null ? ")" : ", blame " + entry.Blame + ")", output);
+        if (entry.ResponseBroken)
         {
-            output.Write(" -> ");
-            WriteSafe(destination, output);
-        }
-
-        if (entry.UpstreamError is { } error)
-        {
-            output.Write(" (");
-            WriteSafe(error, output);
-            output.Write(')');
+            output.Write(" [response broken]");
         }
 
         if (entry.IsEventStream)
@@ -148,6 +138,21 @@ internal sealed class PrettyConsoleFormatter : ILogLineFormatter
         output.Write(name);
         Colour(Reset, output);
         output.Write(' ');
+    }
+
+    private static void WriteOptional(string prefix, string? value, string? suffix, TextWriter output)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        output.Write(prefix);
+        WriteSafe(value, output);
+        if (suffix is not null)
+        {
+            WriteSafe(suffix, output);
+        }
     }
 
     private void Colour(string? code, TextWriter output)

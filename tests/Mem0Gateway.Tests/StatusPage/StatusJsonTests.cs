@@ -112,6 +112,48 @@ public sealed class StatusJsonTests
             status["users"]!.AsArray().Where(u => (string)u!["scope"]! == "replica").Select(u => $"{(string)u!["service"]!}/{(string)u["window"]!}").Order());
     }
 
+    [Fact]
+    public async Task The_last_config_reload_and_its_result_are_shown_with_its_age()
+    {
+        await using var stand = await GatewayWithUpstreams.StartAsync(options => options.Settings["Gateway:StatusPage:SampleInterval"] = "00:00:00.250");
+        var gateway = stand.Gateway;
+        var initial = await ConfigReloadAsync(gateway);
+        Assert.Null((string?)initial["lastResult"]);
+        Assert.NotNull(initial["loadedAt"]);
+
+        // A good edit (a new route) is a successful reload, and the page's route count follows it.
+        var config = gateway.ReadConfig();
+        config["ReverseProxy"]!["Routes"]!["mem0-status-added"] = new JsonObject
+        {
+            ["ClusterId"] = "mem0",
+            ["Match"] = new JsonObject { ["Path"] = "/status-added", ["Methods"] = new JsonArray("GET") },
+            ["Metadata"] = new JsonObject { ["Operation"] = "status_added" },
+        };
+        gateway.RewriteConfig(config);
+        JsonObject status = null!;
+        await Poll.UntilAsync(async () =>
+        {
+            status = JsonNode.Parse(await gateway.Management.GetStringAsync("/status.json"))!.AsObject();
+            return (string?)status["configReload"]!["lastResult"] == "success";
+        }, TimeSpan.FromSeconds(10), "status.json shows the successful reload");
+        Assert.True((double)status["configReload"]!["secondsAgo"]! < 10);
+        Assert.Contains(status["operations"]!.AsArray(), o => (string)o!["operation"]! == "status_added");
+
+        // A broken edit is rejected: the page says so, and the last good config stays live.
+        config["ReverseProxy"]!["Routes"]!["mem0-search"]!["Match"] = new JsonObject();
+        gateway.RewriteConfig(config);
+        await Poll.UntilAsync(async () =>
+        {
+            status = JsonNode.Parse(await gateway.Management.GetStringAsync("/status.json"))!.AsObject();
+            return (string?)status["configReload"]!["lastResult"] == "failure";
+        }, TimeSpan.FromSeconds(10), "status.json shows the rejected reload");
+        Assert.False((bool)status["configReload"]!["lastGood"]!);
+        Assert.Equal(1, (double)status["configReload"]!["failures"]!);
+    }
+
+    private static async Task<JsonObject> ConfigReloadAsync(GatewayInstance gateway)
+        => JsonNode.Parse(await gateway.Management.GetStringAsync("/status.json"))!["configReload"]!.AsObject();
+
     private static async Task SendAsync(HttpClient client, HttpMethod method, string path, int? status, int times)
     {
         for (var i = 0; i < times; i++)
