@@ -1,4 +1,3 @@
-using System.Reflection;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Management;
 using Mem0Gateway.StatusPage;
@@ -46,8 +45,7 @@ internal sealed partial class StartupSummary : IHostedService
 
     private void Write()
     {
-        var version = typeof(StartupSummary).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
-        Log.Started(_logger, version, _configPath);
+        Log.Started(_logger, GatewayVersion.Current, _configPath);
         var routes = _proxyState.GetRoutes().GroupBy(r => r.Config.ClusterId ?? string.Empty, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
         foreach (var (service, listener) in _gateway.Services.OrderBy(s => s.Value.Port))

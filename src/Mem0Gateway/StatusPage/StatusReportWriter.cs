@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Proxy;
@@ -16,9 +15,6 @@ namespace Mem0Gateway.StatusPage;
 /// </summary>
 internal sealed class StatusReportWriter
 {
-    private static readonly string Version = typeof(StatusReportWriter).Assembly
-        .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
-
     private readonly StatusHistory _history;
     private readonly IProxyStateLookup _proxyState;
     private readonly EndpointDataSource _endpoints;
@@ -64,7 +60,7 @@ internal sealed class StatusReportWriter
     private void WriteProcess(Utf8JsonWriter json, StatusHistory.View view, DateTimeOffset now)
     {
         json.WriteStartObject("process");
-        json.WriteString("version", Version);
+        json.WriteString("version", GatewayVersion.Current);
         var started = Gauge(view, "process_start_time_seconds") is { } seconds
             ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
             : view.StartedAt;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Testing;
+using Xunit.Abstractions;
 
 namespace Mem0Gateway.Tests.StatusPage;
 
@@ -12,6 +13,10 @@ namespace Mem0Gateway.Tests.StatusPage;
 public sealed class StatusPageBrowserTests
 {
     private const string Token = "status-page-test-token";
+
+    private readonly ITestOutputHelper _output;
+
+    public StatusPageBrowserTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
     public async Task The_page_lists_every_service_and_operation_and_shows_sent_traffic_in_the_rates()
@@ -79,14 +84,16 @@ public sealed class StatusPageBrowserTests
         var down = await browser.WaitForAsync($"document.querySelector('{mem0Destination}').dataset.up === 'false'", TimeSpan.FromSeconds(10),
             "the killed mem0 upstream shows as down");
         Assert.True(down < TimeSpan.FromSeconds(10), $"down shown after {down.TotalSeconds:0.0} s");
+        _output.WriteLine($"killed upstream shown as down after {down.TotalSeconds:0.0} s");
         // mem0 is required: the page's overall verdict says so, and the other services stay up.
         Assert.Equal("unhealthy", await browser.EvaluateAsync<string>("document.getElementById('overall').textContent"));
         Assert.Equal("true", await browser.EvaluateAsync<string>("document.querySelector('article.service[data-service=\"openmemory\"]').dataset.up"));
         Assert.Contains("last probe unhealthy", await browser.EvaluateAsync<string>($"document.querySelector('{mem0Destination}').innerText"));
 
         await stand.Mem0.StartAsync();
-        await browser.WaitForAsync($"document.querySelector('{mem0Destination}').dataset.up === 'true'", TimeSpan.FromSeconds(15),
+        var up = await browser.WaitForAsync($"document.querySelector('{mem0Destination}').dataset.up === 'true'", TimeSpan.FromSeconds(15),
             "the restarted mem0 upstream shows as up again");
+        _output.WriteLine($"restarted upstream shown as up after {up.TotalSeconds:0.0} s");
         Assert.Contains("last probe healthy", await browser.EvaluateAsync<string>($"document.querySelector('{mem0Destination}').innerText"));
         Assert.Equal("healthy", await browser.EvaluateAsync<string>("document.getElementById('overall').textContent"));
     }
