@@ -269,7 +269,7 @@ END {
     n = k["gw_on"]
     for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_off", j]; thr = median(a, n)
     for (j = 1; j <= n; j++) a[j] = (C["gw_off", j] > 0 ? C["gw_on", j] / C["gw_off", j] : 0); cpr = median(a, n)
-    printf "\n## Targets (issue 6)\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
+    printf "\n## Targets\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
     v = thr; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
     v = cpr; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
     if ("nginx" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["nginx", j]; v = median(a, n)

@@ -8,6 +8,7 @@ using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Mem0Gateway.StatusPage;
 using Mem0Gateway.Tracing;
+using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
@@ -35,7 +36,10 @@ public static class GatewayApplication
             .AddCommandLine(remainingArgs, CommandLineSwitches);
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
+        // Through IOptions: Kestrel's options are built before start-up validation runs, so this is where a bad
+        // listener or limit setting must already fail with the validator's message.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(
+            kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value));
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
@@ -45,6 +49,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
+        builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         builder.Services.AddGatewayStatusPage(builder.Configuration);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSummary>(sp, configPath));
@@ -65,7 +70,7 @@ public static class GatewayApplication
             statusPage.Data.OnManagementPort(app).RequireManagementToken();
         }
 
-        app.MapGatewayProxy();
+        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity());
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
         return app;

@@ -62,7 +62,8 @@ internal sealed partial class StartupSummary : IHostedService
                 }
             }
 
-            Log.Service(_logger, service, Address(_gateway.ListenAddress, listener.Port), destinations, probe, routes.GetValueOrDefault(service),
+            var routeCount = routes.GetValueOrDefault(service);
+            Log.Service(_logger, service, Address(_gateway.ListenAddress, listener.Port), destinations, probe, routeCount == 1 ? "1 route" : $"{routeCount} routes",
                 listener.Required ? "required" : "optional");
         }
 
@@ -93,21 +94,21 @@ internal sealed partial class StartupSummary : IHostedService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Mem0Gateway {Version} started with config file {ConfigFile}")]
+        [LoggerMessage(EventId = LogEventIds.StartupStarted, Level = LogLevel.Information, Message = "Mem0Gateway {Version} started with config file {ConfigFile}")]
         public static partial void Started(ILogger logger, string version, string configFile);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
-            Message = "Service {Service}: {ListenUrl} -> {Destinations} ({Probe}, {Routes} routes, {Required})")]
-        public static partial void Service(ILogger logger, string service, string listenUrl, string destinations, string probe, int routes, string required);
+        [LoggerMessage(EventId = LogEventIds.StartupService, Level = LogLevel.Information,
+            Message = "Service {Service}: {ListenUrl} -> {Destinations} ({Probe}, {Routes}, {Required})")]
+        public static partial void Service(ILogger logger, string service, string listenUrl, string destinations, string probe, string routes, string required);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEventIds.StartupManagementWithStatusPage, Level = LogLevel.Information,
             Message = "Management: {ManagementUrl} (status page; /metrics, /health/*), {Token}")]
         public static partial void ManagementWithStatusPage(ILogger logger, string managementUrl, string token);
 
-        [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Management: {ManagementUrl} (/metrics, /health/*), {Token}")]
+        [LoggerMessage(EventId = LogEventIds.StartupManagement, Level = LogLevel.Information, Message = "Management: {ManagementUrl} (/metrics, /health/*), {Token}")]
         public static partial void Management(ILogger logger, string managementUrl, string token);
 
-        [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Tracing {Tracing}")]
+        [LoggerMessage(EventId = LogEventIds.StartupTracing, Level = LogLevel.Information, Message = "Tracing {Tracing}")]
         public static partial void Tracing(ILogger logger, string tracing);
     }
 }

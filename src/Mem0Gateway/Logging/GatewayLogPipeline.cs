@@ -1,5 +1,4 @@
 using Mem0Gateway.Configuration;
-using Mem0Gateway.Tracing;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Core;
@@ -8,8 +7,8 @@ namespace Mem0Gateway.Logging;
 
 /// <summary>
 /// The gateway's one Serilog logger: ECS JSON lines (or, for a person at a terminal, readable ones) to
-/// <see cref="GatewayLogOutput"/> through a bounded queue written by a background thread. Levels are decided by Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog
-/// itself lets everything through. Disposing it (host shutdown) writes what is queued.
+/// <see cref="GatewayLogOutput"/> through a bounded queue written by a background thread. Levels are decided by
+/// Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog itself lets everything through. Disposing it (host shutdown) writes what is queued.
 /// </summary>
 public sealed class GatewayLogPipeline : IDisposable
 {
@@ -34,6 +33,9 @@ public sealed class GatewayLogPipeline : IDisposable
     }
 
     public Logger Logger { get; }
+
+    /// <summary>Lines dropped so far because the output could not keep up.</summary>
+    public long DroppedEvents => _sink.Dropped;
 
     /// <summary>Queues an access-log line; it is written with the other lines, in the same format and order.</summary>
     internal void Write(AccessLogEntry entry) => _sink.Write(entry);

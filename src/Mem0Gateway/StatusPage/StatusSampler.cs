@@ -271,7 +271,7 @@ internal sealed partial class StatusSampler : BackgroundService
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "The status page could not sample the gateway's metrics.")]
+        [LoggerMessage(EventId = LogEventIds.StatusPageSampleFailed, Level = LogLevel.Warning, Message = "The status page could not sample the gateway's metrics.")]
         public static partial void SampleFailed(ILogger logger, Exception exception);
     }
 }
