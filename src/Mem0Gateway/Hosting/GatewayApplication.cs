@@ -20,10 +20,11 @@ public static class GatewayApplication
         var (configPath, remainingArgs) = GatewayConfigurationSource.Resolve(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = remainingArgs });
 
-        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file.
+        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file,
+        // which keeps its last good values when an edit is rejected.
         builder.Configuration.Sources.Clear();
+        ((IConfigurationBuilder)builder.Configuration).Add(new FailClosedJsonFileSource(configPath));
         builder.Configuration
-            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
             .AddEnvironmentVariables()
             .AddCommandLine(remainingArgs);
 
