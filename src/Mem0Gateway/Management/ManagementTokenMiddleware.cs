@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mem0Gateway.Configuration;
 using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -16,8 +17,8 @@ internal sealed class ManagementTokenMiddleware
     {
         _next = next;
         var management = options.Value;
-        var token = management.BearerTokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : management.BearerToken;
-        _token = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
+        var token = SecretFile.ReadOrInline(management.BearerTokenFile, management.BearerToken, ManagementOptions.TokenFileSetting);
+        _token = token is null ? null : Encoding.UTF8.GetBytes(token);
     }
 
     public Task InvokeAsync(HttpContext context)
