@@ -18,8 +18,18 @@ public sealed class GatewayLimitsOptions
     /// <summary>How long a client may take to send its headers: a slow-loris client is cut off after this.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Idle keep-alive connections are closed after this.</summary>
+    /// <summary>
+    /// Idle connections are closed after this: between requests, and before the first one (a connection opened and left
+    /// silent). Bounds how long an idle flood can hold a listener's connection budget.
+    /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Open connections each listener (every service port, and the management port) accepts at once; a connection over
+    /// the limit is closed as soon as it is accepted. Each listener has its own budget, so a flood on one service's port
+    /// never starves another service or the management endpoints.
+    /// </summary>
+    public int MaxConcurrentConnections { get; set; } = 10_000;
 
     /// <summary>
     /// Minimum rate (bytes/s, after a 5 s grace) at which a client must send its body or read its response while a
@@ -27,4 +37,33 @@ public sealed class GatewayLimitsOptions
     /// stream is not affected: the rate applies only while data is waiting to be sent.
     /// </summary>
     public double MinDataRateBytesPerSecond { get; set; } = 240;
+
+    internal void AddErrors(ICollection<string> errors)
+    {
+        const string section = GatewayOptions.SectionName + ":Limits:";
+        if (MaxConcurrentConnections <= 0)
+        {
+            errors.Add($"{section}MaxConcurrentConnections must be above 0, got {MaxConcurrentConnections}.");
+        }
+
+        if (KeepAliveTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{section}KeepAliveTimeout must be above zero, got {KeepAliveTimeout}.");
+        }
+
+        if (RequestHeadersTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{section}RequestHeadersTimeout must be above zero, got {RequestHeadersTimeout}.");
+        }
+
+        if (MaxRequestBodySize <= 0 || MaxRequestHeadersTotalSize <= 0 || MaxRequestLineSize <= 0)
+        {
+            errors.Add($"{section}MaxRequestBodySize, MaxRequestHeadersTotalSize and MaxRequestLineSize must be above 0.");
+        }
+
+        if (MinDataRateBytesPerSecond < 0)
+        {
+            errors.Add($"{section}MinDataRateBytesPerSecond must not be negative, got {MinDataRateBytesPerSecond}.");
+        }
+    }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Configuration;
 
-/// <summary>Rejects listener layouts that would let one port serve two purposes.</summary>
+/// <summary>Rejects listener layouts that would let one port serve two purposes, and limits that cannot work.</summary>
 internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 {
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
@@ -31,6 +31,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             }
         }
 
+        options.Limits.AddErrors(errors);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,5 +1,6 @@
 using Mem0Gateway.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
@@ -9,6 +10,14 @@ internal static class KestrelListenerExtensions
     public static void ListenOnGatewayPorts(this KestrelServerOptions kestrel, GatewayOptions options)
     {
         var limits = options.Limits;
+        // Kestrel rejects some bad limits itself, with a message that names none of our settings: check first.
+        var errors = new List<string>();
+        limits.AddErrors(errors);
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), errors);
+        }
+
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
         kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
@@ -21,9 +30,10 @@ internal static class KestrelListenerExtensions
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
         foreach (var service in options.Services.Values)
         {
-            kestrel.Listen(proxyAddress, service.Port);
+            kestrel.Listen(proxyAddress, service.Port, listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
         }
 
-        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort);
+        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort,
+            listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
     }
 }
