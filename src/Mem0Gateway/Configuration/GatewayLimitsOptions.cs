@@ -37,33 +37,4 @@ public sealed class GatewayLimitsOptions
     /// stream is not affected: the rate applies only while data is waiting to be sent.
     /// </summary>
     public double MinDataRateBytesPerSecond { get; set; } = 240;
-
-    internal void AddErrors(ICollection<string> errors)
-    {
-        const string section = GatewayOptions.SectionName + ":Limits:";
-        if (MaxConcurrentConnections <= 0)
-        {
-            errors.Add($"{section}MaxConcurrentConnections must be above 0, got {MaxConcurrentConnections}.");
-        }
-
-        if (KeepAliveTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"{section}KeepAliveTimeout must be above zero, got {KeepAliveTimeout}.");
-        }
-
-        if (RequestHeadersTimeout <= TimeSpan.Zero)
-        {
-            errors.Add($"{section}RequestHeadersTimeout must be above zero, got {RequestHeadersTimeout}.");
-        }
-
-        if (MaxRequestBodySize <= 0 || MaxRequestHeadersTotalSize <= 0 || MaxRequestLineSize <= 0)
-        {
-            errors.Add($"{section}MaxRequestBodySize, MaxRequestHeadersTotalSize and MaxRequestLineSize must be above 0.");
-        }
-
-        if (MinDataRateBytesPerSecond < 0)
-        {
-            errors.Add($"{section}MinDataRateBytesPerSecond must not be negative, got {MinDataRateBytesPerSecond}.");
-        }
-    }
 }

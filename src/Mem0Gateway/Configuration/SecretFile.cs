@@ -21,7 +21,14 @@ public static class SecretFile
 
     /// <exception cref="InvalidOperationException">The file is missing, unreadable or empty.</exception>
     public static string Read(string file, string fileSetting)
+        => TryRead(file, out var secret, out var problem)
+            ? secret
+            : throw new InvalidOperationException($"{fileSetting} {problem}.");
+
+    /// <summary>For options validators: what is wrong with the file ("names the file X, which is empty"), never the secret.</summary>
+    public static bool TryRead(string file, out string secret, out string problem)
     {
+        secret = string.Empty;
         string text;
         try
         {
@@ -29,12 +36,12 @@ public static class SecretFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"{fileSetting} names the file {file}, which cannot be read: {ex.Message}", ex);
+            problem = $"names the file {file}, which cannot be read ({ex.Message})";
+            return false;
         }
 
-        var secret = text.Trim();
-        return secret.Length > 0
-            ? secret
-            : throw new InvalidOperationException($"{fileSetting} names the file {file}, which is empty. Put the secret in it, or unset {fileSetting}.");
+        secret = text.Trim();
+        problem = secret.Length > 0 ? string.Empty : $"names the file {file}, which is empty: put the secret in it, or unset the setting";
+        return secret.Length > 0;
     }
 }

@@ -1,6 +1,5 @@
 using Mem0Gateway.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
@@ -10,14 +9,6 @@ internal static class KestrelListenerExtensions
     public static void ListenOnGatewayPorts(this KestrelServerOptions kestrel, GatewayOptions options)
     {
         var limits = options.Limits;
-        // Kestrel rejects some bad limits itself, with a message that names none of our settings: check first.
-        var errors = new List<string>();
-        limits.AddErrors(errors);
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(GatewayOptions.SectionName, typeof(GatewayOptions), errors);
-        }
-
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBodySize;
         kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;

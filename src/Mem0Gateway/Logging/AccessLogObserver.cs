@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using Serilog.Events;

@@ -6,15 +6,7 @@ public static class ManagementServiceCollectionExtensions
 {
     public static IServiceCollection AddGatewayManagement(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ManagementOptions>()
-            .Bind(configuration.GetSection(ManagementOptions.SectionName))
-            // Throws naming the file: a missing or empty token file stops the start instead of turning auth off.
-            .Validate(o =>
-            {
-                SecretFile.ReadOrInline(o.BearerTokenFile, o.BearerToken, ManagementOptions.TokenFileSetting);
-                return true;
-            })
-            .ValidateOnStart();
+        services.AddGatewayOptions<ManagementOptions, ManagementOptionsValidator>(ManagementOptions.SectionName);
         return services;
     }
 

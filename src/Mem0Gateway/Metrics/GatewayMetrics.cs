@@ -5,7 +5,7 @@ namespace Mem0Gateway.Metrics;
 
 /// <summary>
 /// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
-/// outside checks rely on (README, "Metric reference"). Each gateway instance owns its registry, so two gateways in
+/// outside checks rely on (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
 /// one process (tests) never share series.
 /// </summary>
 public sealed class GatewayMetrics
@@ -130,7 +130,13 @@ public sealed class GatewayMetrics
         ConfigLastReloadSuccessful = factory.CreateGauge(
             "mem0_gateway_config_last_reload_successful",
             "1 while the config file's last version was loaded, 0 while its latest edit is rejected (the last good config stays live).");
-        // --- User activity and MCP (issue 8). Label values are bounded: service/window from config, client/tool/method
+
+        LogEventsDropped = factory.CreateCounter(
+            "mem0_gateway_log_events_dropped_total",
+            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
+            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        // --- User activity and MCP. Label values are bounded: service/window from config, client/tool/method
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
         ActiveUsers = factory.CreateGauge(
             "mem0_gateway_active_users",
@@ -208,6 +214,8 @@ public sealed class GatewayMetrics
     public Counter ConfigReloadsTotal { get; }
 
     public Gauge ConfigLastReloadSuccessful { get; }
+
+    public Counter LogEventsDropped { get; }
 
     public Gauge ActiveUsers { get; }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Mem0Gateway.Metrics;
 
 namespace Mem0Gateway.Proxy;
 

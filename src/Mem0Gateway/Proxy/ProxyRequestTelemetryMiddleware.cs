@@ -93,7 +93,7 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
+        [LoggerMessage(EventId = LogEventIds.RequestObserverFailed, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
     }
 }

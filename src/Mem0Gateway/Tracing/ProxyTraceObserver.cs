@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mem0Gateway.Logging;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Tracing;

@@ -2,7 +2,7 @@ using Mem0Gateway.Metrics;
 using Prometheus;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Mem0Gateway.Health;
+namespace Mem0Gateway.Hosting;
 
 /// <summary>
 /// Counts yarp.json reloads and says once, in one line, why an edit was rejected. YARP keeps the last good config live
@@ -87,10 +87,10 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Proxy config reloaded from the changed config file.")]
+        [LoggerMessage(EventId = LogEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Proxy config reloaded from the changed config file.")]
         public static partial void ReloadApplied(ILogger logger);
 
-        [LoggerMessage(EventId = 4011, Level = LogLevel.Error,
+        [LoggerMessage(EventId = LogEventIds.ConfigReloadRejected, Level = LogLevel.Error,
             Message = "Proxy config edit rejected; the last good config stays live. {Reason}")]
         public static partial void ReloadRejected(ILogger logger, string reason);
     }

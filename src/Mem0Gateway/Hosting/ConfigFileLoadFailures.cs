@@ -1,7 +1,7 @@
 using Mem0Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace Mem0Gateway.Health;
+namespace Mem0Gateway.Hosting;
 
 /// <summary>
 /// Reports a config file edit rejected before YARP sees it (deleted, emptied, not JSON, or leaving a service without its
