@@ -20,6 +20,12 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.AddWithoutValue("Services", "is empty: configure at least one service listener");
         }
 
+        var stacks = options.Services.Values.Select(s => s.Stack).Where(s => !string.IsNullOrEmpty(s)).Append(GatewayOptions.AllStacks);
+        if (!stacks.Contains(options.Stack, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Gateway:Stack must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}, got '{options.Stack}'.");
+        }
+
         var seen = new Dictionary<int, string> { [options.ManagementPort] = "management" };
         foreach (var (service, listener) in options.Services)
         {

@@ -1,4 +1,5 @@
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
@@ -45,6 +46,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayHealth(builder.Configuration);
         builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
+        builder.Services.AddGatewayAuthMetrics(builder.Configuration, gateway);
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -19,7 +19,7 @@ internal static class KestrelListenerExtensions
         kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
         kestrel.Limits.MinResponseDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
-        foreach (var service in options.Services.Values)
+        foreach (var (_, service) in options.RunServices())
         {
             kestrel.Listen(proxyAddress, service.Port, listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
         }

@@ -78,6 +78,11 @@ public sealed class LogShippingConfigTests
                 using var failed = await ui.GetAsync("/");
                 await failed.Content.ReadAsByteArrayAsync();
             }));
+            // A UI's server-side call (user agent "node", no Origin) carries mem0.caller.
+            using var serverSide = new HttpRequestMessage(HttpMethod.Get, "/api/v1/apps/?page=1");
+            serverSide.Headers.UserAgent.Clear();
+            serverSide.Headers.UserAgent.ParseAdd("node");
+            using var fromNode = await openMemory.SendAsync(serverSide);
 
             // An event stream, so the line that only streams carry is seen too.
             using var sse = new HttpRequestMessage(HttpMethod.Get, "/mcp/claude/sse/u");
@@ -88,7 +93,7 @@ public sealed class LogShippingConfigTests
         }
 
         var lines = await traced.Log.WaitForAsync(l =>
-            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 3 && l.Any(x => x["error.stack_trace"] is not null));
+            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 4 && l.Any(x => x["error.stack_trace"] is not null));
 
         // ECS and mem0.* names contain a dot (or are @timestamp/message); other keys are an app event's own properties.
         var emitted = lines.SelectMany(l => l.Select(p => p.Key))
