@@ -16,9 +16,7 @@ internal sealed class ManagementTokenMiddleware
     public ManagementTokenMiddleware(RequestDelegate next, IOptions<ManagementOptions> options)
     {
         _next = next;
-        var management = options.Value;
-        var token = SecretFile.ReadOrInline(management.BearerTokenFile, management.BearerToken, ManagementOptions.TokenFileSetting);
-        _token = token is null ? null : Encoding.UTF8.GetBytes(token);
+        _token = options.Value.ReadToken() is { } token ? Encoding.UTF8.GetBytes(token) : null;
     }
 
     public Task InvokeAsync(HttpContext context)
