@@ -1,4 +1,5 @@
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
@@ -28,10 +29,11 @@ public static class GatewayApplication
         var (configPath, remainingArgs) = GatewayConfigurationSource.Resolve(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = remainingArgs });
 
-        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file.
+        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file,
+        // which keeps its last good values when an edit is rejected.
         builder.Configuration.Sources.Clear();
+        ((IConfigurationBuilder)builder.Configuration).Add(new FailClosedJsonFileSource(configPath));
         builder.Configuration
-            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
             .AddEnvironmentVariables()
             .AddCommandLine(remainingArgs, CommandLineSwitches);
 
@@ -51,6 +53,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayHealth(builder.Configuration);
         builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
+        builder.Services.AddGatewayAuthMetrics(builder.Configuration, gateway);
         builder.Services.AddGatewayStatusPage(builder.Configuration);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSummary>(sp, configPath));
         configure?.Invoke(builder);

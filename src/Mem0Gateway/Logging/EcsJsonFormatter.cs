@@ -28,7 +28,7 @@ public sealed class EcsJsonFormatter : ITextFormatter, ILogLineFormatter
         "trace.id", "span.id", "error.type", "error.message", "error.stack_trace",
     ];
 
-    private static readonly JsonValueFormatter ValueFormatter = new(typeTagName: null);
+    private static readonly EcsJsonValueFormatter ValueFormatter = new();
 
     [ThreadStatic]
     private static StringWriter? t_message;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mem0Gateway.Configuration;
 using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
