@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs every test of Mem0Gateway on a fresh Debian machine with the .NET 10 SDK:
-# installs the real servers the tests drive (Prometheus, Alertmanager, PostgreSQL, wrk, nginx), builds, runs all
+# installs the real servers the tests drive (Prometheus, Alertmanager, PostgreSQL, wrk, nginx, Chromium), builds, runs all
 # test projects, and ends with the line "Tests: N passed, M failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -42,4 +42,7 @@ public sealed class GatewayOptions
 
     /// <summary>The services that are run, with their listener settings.</summary>
     public IEnumerable<KeyValuePair<string, ServiceListenerOptions>> RunServices() => Services.Where(s => s.Value.IsInStack(Stack));
+
+    /// <summary>JSON for machines or readable lines for people; by default decided by whether stdout is a terminal.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 }

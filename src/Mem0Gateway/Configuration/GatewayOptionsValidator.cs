@@ -41,6 +41,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         errors.RequireAtLeast("Limits:MaxRequestLineSize", limits.MaxRequestLineSize, 1);
         errors.RequirePositive("Limits:RequestHeadersTimeout", limits.RequestHeadersTimeout);
         errors.RequirePositive("Limits:KeepAliveTimeout", limits.KeepAliveTimeout);
+        errors.RequireAtLeast("Limits:MaxConcurrentConnections", limits.MaxConcurrentConnections, 1);
         if (!(limits.MinDataRateBytesPerSecond >= 0))
         {
             errors.Add("Limits:MinDataRateBytesPerSecond", limits.MinDataRateBytesPerSecond, "must be zero (off) or more");

@@ -21,9 +21,10 @@ internal static class KestrelListenerExtensions
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
         foreach (var (_, service) in options.RunServices())
         {
-            kestrel.Listen(proxyAddress, service.Port);
+            kestrel.Listen(proxyAddress, service.Port, listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
         }
 
-        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort);
+        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort,
+            listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
     }
 }
