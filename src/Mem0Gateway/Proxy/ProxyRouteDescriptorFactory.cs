@@ -31,7 +31,10 @@ internal sealed partial class ProxyRouteDescriptorFactory
             Log.RouteWithoutListener(_logger, route.RouteId, service);
         }
 
-        var descriptor = new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port);
+        var descriptor = new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port)
+        {
+            Mcp = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Mcp) is { Length: > 0 } mcp ? mcp : null,
+        };
         if (_metrics is not null)
         {
             descriptor.Metrics = new RouteMetrics(_metrics, descriptor);

@@ -45,10 +45,10 @@ public sealed class McpParsingTests
     [InlineData("""{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"{\"results\":[]}"}],"isError":false}}""", "n:3", ToolCallOutcome.Result)]
     [InlineData("""{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"Error: Memory system is currently unavailable."}],"isError":false}}""", "n:3", ToolCallOutcome.ToolError)]
     [InlineData("""{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"boom"}],"isError":true}}""", "s:x", ToolCallOutcome.ToolError)]
-    [InlineData("""{"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"Method not found"}}""", "n:4", ToolCallOutcome.Error)]
+    [InlineData("""{"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"Method not found"}}""", "n:4", ToolCallOutcome.Error, "-32601")]
     [InlineData("""{"jsonrpc":"2.0","id":5,"result":{"tools":[]}}""", "n:5", ToolCallOutcome.Result)]
-    public void A_response_is_classified(string json, string id, ToolCallOutcome outcome)
-        => Assert.Equal(new JsonRpcResponseSniffer.Response(id, outcome), JsonRpcResponseSniffer.Sniff(Encoding.UTF8.GetBytes(json)));
+    public void A_response_is_classified(string json, string id, ToolCallOutcome outcome, string? errorCode = null)
+        => Assert.Equal(new JsonRpcResponseSniffer.Response(id, outcome, errorCode), JsonRpcResponseSniffer.Sniff(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
     public void A_response_cut_short_is_still_classified_from_its_head()
