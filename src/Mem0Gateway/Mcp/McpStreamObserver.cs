@@ -31,13 +31,17 @@ internal sealed class McpStreamObserver
     private long _openedTimestamp;
     private ulong _sessionKey;
     private readonly bool _ownsSession;
+    private readonly bool _clientFromPath;
     private McpSession? _session;
     private bool _registered;
 
     /// <summary>A 2024 SSE stream: the session is born from its <c>endpoint</c> event and dies with it.</summary>
-    public McpStreamObserver(HttpContext context, McpTraffic traffic, string client, ulong? userHash, Activity? span)
-        : this(context, traffic, client, span, null, ownsSession: true) => _userHash = userHash;
-
+    public McpStreamObserver(HttpContext context, McpTraffic traffic, string? client, ulong? userHash, Activity? span)
+        : this(context, traffic, client ?? McpLabels.UnknownClient, span, null, ownsSession: true)
+    {
+        _userHash = userHash;
+        _clientFromPath = client is not null;
+    }
 
     /// <summary>A Streamable HTTP GET stream of a session the gateway already tracks.</summary>
     public McpStreamObserver(HttpContext context, McpTraffic traffic, McpSession session, Activity? span)
@@ -110,7 +114,7 @@ internal sealed class McpStreamObserver
                     _openedTimestamp, endsWithStream: true);
                 _session = session;
                 // A client named in the path counts now; otherwise the session counts once its first message names it.
-                if (_traffic.Settings.Labels.IsKnownClient(_client) && session.TryMarkCounted(_client))
+                if (_clientFromPath && session.TryMarkCounted(_client))
                 {
                     _traffic.Metrics.SessionOpened(_client, McpLabels.Sse2024Transport);
                 }

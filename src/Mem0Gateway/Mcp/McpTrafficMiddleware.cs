@@ -44,10 +44,14 @@ internal sealed class McpTrafficMiddleware
 
     private async Task ForwardSseStreamAsync(HttpContext context)
     {
-        var labels = _traffic.Settings.Labels;
-        var client = labels.Client(context.GetRouteValue("client_name") as string);
+        // The path names the client (OpenMemory); a stream without one learns it from its first message.
+        var client = context.GetRouteValue("client_name") is string name ? _traffic.Settings.Labels.Client(name) : null;
         var span = Activity.Current;
-        span?.SetTag(McpSpanAttributes.Client, client);
+        if (client is not null)
+        {
+            span?.SetTag(McpSpanAttributes.Client, client);
+        }
+
         var observer = new McpStreamObserver(context, _traffic, client, UserHash(context), span);
         try
         {

@@ -85,7 +85,7 @@ public sealed class McpPrivacyTests
             // One MCP span per JSON-RPC request, a child of the HTTP request that carried it.
             toolSpans = spans.ToArray().Where(s => s.Source.Name == "Mem0Gateway.Mcp" && serverSpanIds.Contains(s.ParentSpanId)
                 && s.GetTagItem("gen_ai.tool.name") is not null).ToList();
-            if (toolSpans.Count >= 3 && server.Any(s => s.GetTagItem("mcp.session.id") is not null))
+            if (toolSpans.Count >= 3 && server.Any(s => s.GetTagItem("mcp.session.id") is not null && s.DisplayName.StartsWith("GET", StringComparison.Ordinal)))
             {
                 break;
             }
@@ -97,7 +97,7 @@ public sealed class McpPrivacyTests
         Assert.All(toolSpans, s => Assert.Equal("tools/call", s.GetTagItem("mcp.method.name")));
         Assert.All(toolSpans, s => Assert.Equal("execute_tool", s.GetTagItem("gen_ai.operation.name")));
         Assert.Equal(["add_memories", "add_memories", "search_memory"], toolSpans.Select(s => (string)s.GetTagItem("gen_ai.tool.name")!).Order());
-        var stream = Assert.Single(server, s => s.GetTagItem("mcp.session.id") is not null);
+        var stream = Assert.Single(server, s => s.GetTagItem("mcp.session.id") is not null && s.DisplayName.StartsWith("GET", StringComparison.Ordinal));
         Assert.Matches("^h:[0-9a-f]{16}$", (string)stream.GetTagItem("mcp.session.id")!);
         Assert.Equal("claude", stream.GetTagItem("mem0.mcp.client"));
 
