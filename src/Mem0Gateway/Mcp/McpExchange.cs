@@ -56,6 +56,7 @@ internal sealed class McpExchange
     public void Complete(ToolCallOutcome? failure)
     {
         var session = _session.Session;
+        session?.Touch(_traffic.Calls.Now);
         foreach (var call in _calls)
         {
             if (call.IsEnded)
@@ -85,12 +86,26 @@ internal sealed class McpExchange
         var status = response.StatusCode;
         if (status == StatusCodes.Status404NotFound)
         {
-            // The server no longer knows the session: it ended (expired) some time after its last use.
+            // The server no longer knows the session: it ended (expired) some time after its last use. This
+            // exchange's own calls are answered (or not) here, not abandoned with the session.
+            foreach (var call in _calls)
+            {
+                if (call.IdKey is { } id)
+                {
+                    _session.Session?.TryTake(id, out _);
+                }
+            }
+
             _session.Ended(useLastSeen: true);
         }
-        else if (status is >= 200 and < 300 && response.Headers[McpTraffic.SessionIdHeader] is { Count: 1 } issued)
+        else
         {
-            _session.Issued(issued);
+            // A use of the session counts once the server has accepted it.
+            _session.Session?.Touch(_traffic.Calls.Now);
+            if (status is >= 200 and < 300 && response.Headers[McpTraffic.SessionIdHeader] is { Count: 1 } issued)
+            {
+                _session.Issued(issued);
+            }
         }
 
         if (status == StatusCodes.Status202Accepted)

@@ -109,7 +109,6 @@ internal sealed class McpTrafficMiddleware
         var sessionId = SingleHeader(request, McpTraffic.SessionIdHeader);
         var key = sessionId is not null ? _traffic.Protector.Hash64(sessionId) : 0;
         var session = sessionId is not null ? _traffic.Registry.Find(key) : null;
-        session?.Touch(_traffic.Calls.Now);
 
         var read = await ReadMessagesAsync(context, protocolHeader);
         var calls = StartCalls(context, read, session, sessionId, McpLabels.StreamableHttpTransport, protocolHeader) ?? [];

@@ -121,7 +121,8 @@ public sealed class McpSdkTransportTests
         Assert.Contains(spans, s => s.DisplayName == "tools/list" && (string?)s.GetTagItem("mcp.method.name") == "tools/list");
     }
 
-    internal static Task<TracedStack> StartGatewayAsync(SdkMcpUpstream upstream) => TracedStack.StartAsync(options =>
+    internal static Task<TracedStack> StartGatewayAsync(SdkMcpUpstream upstream, Action<Mem0Gateway.Testing.GatewayInstanceOptions>? configure = null)
+        => TracedStack.StartAsync(options =>
     {
         options.Destinations["openmemory"] = [upstream.BaseAddress];
         options.Settings["Gateway:Privacy:HashKey"] = "mcp-sdk-tests";
@@ -135,6 +136,7 @@ public sealed class McpSdkTransportTests
             routes["sdk-mcp-sse"] = Route("/sdk/sse", ["GET"], "mcp_stream", "sse_2024", streaming: true);
             routes["sdk-mcp-message"] = Route("/sdk/message", ["POST"], "mcp_message", "sse_2024_messages");
         };
+        configure?.Invoke(options);
     });
 
     private static JsonObject Route(string path, string[] methods, string operation, string mcp, bool streaming = false)
