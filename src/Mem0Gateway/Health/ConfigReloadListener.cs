@@ -12,6 +12,7 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
 {
     private readonly Counter.Child _success;
     private readonly Counter.Child _failure;
+    private readonly Gauge _lastReloadSuccessful;
     private readonly ILogger<ConfigReloadListener> _logger;
     private int _applied;
     private int _failedInThisReload;
@@ -23,6 +24,8 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
         _failure = metrics.ConfigReloadsTotal.WithLabels("failure");
         _success.Publish();
         _failure.Publish();
+        _lastReloadSuccessful = metrics.ConfigLastReloadSuccessful;
+        _lastReloadSuccessful.Set(1);
         _logger = logger;
     }
 
@@ -55,12 +58,14 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
         // Said before counted: whoever sees the count can already read the line.
         Log.ReloadApplied(_logger);
         _success.Inc();
+        _lastReloadSuccessful.Set(1);
     }
 
     private void Fail(Exception exception)
     {
         Log.ReloadRejected(_logger, Describe(exception));
         _failure.Inc();
+        _lastReloadSuccessful.Set(0);
     }
 
     /// <summary>YARP's validation errors (one per problem) or the parse error with its line, without stack traces.</summary>

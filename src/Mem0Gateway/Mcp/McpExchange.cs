@@ -112,7 +112,7 @@ internal sealed class McpExchange
         {
             _kind = ResponseKind.Accepted;
         }
-        else if (McpTraffic.IsEventStream(response.ContentType))
+        else if (McpTraffic.IsEventStream(_context))
         {
             _kind = ResponseKind.EventStream;
             _events = new SseEventScanner(MessageHeadLimit, (kind, data) =>

@@ -105,7 +105,7 @@ internal sealed class McpStreamObserver
     private void MarkOpenedIfStream()
     {
         var response = _context.Response;
-        if (response.StatusCode is >= 200 and < 300 && McpTraffic.IsEventStream(response.ContentType))
+        if (response.StatusCode is >= 200 and < 300 && McpTraffic.IsEventStream(_context))
         {
             _openedTimestamp = _traffic.Calls.Now;
             if (_ownsSession)

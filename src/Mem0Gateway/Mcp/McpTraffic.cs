@@ -33,8 +33,8 @@ internal sealed class McpTraffic
 
     public McpSettings Settings { get; private set; }
 
-    public static bool IsEventStream(string? contentType)
-        => contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Whether the upstream answered with an event stream, as the proxy recognised it once for every reader.</summary>
+    public static bool IsEventStream(HttpContext context) => context.Features.Get<Proxy.ProxyRequestContext>() is { IsEventStream: true };
 
     public static bool IsJson(string? contentType)
         => contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);

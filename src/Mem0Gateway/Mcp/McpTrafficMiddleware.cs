@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Timeouts;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Mem0Gateway.Mcp;
 
@@ -281,18 +279,12 @@ internal sealed class McpTrafficMiddleware
     private static string? SingleHeader(HttpRequest request, string name)
         => request.Headers[name] is { Count: 1 } values && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
+    /// <summary>From the request's forwarding outcome: no JSON-RPC answer can have come back.</summary>
     private static bool ForwardingFailed(HttpContext context, out ToolCallOutcome outcome)
     {
-        if (context.GetForwarderErrorFeature() is not null)
-        {
-            outcome = context.Features.Get<IHttpRequestTimeoutFeature>() is { RequestTimeoutToken.IsCancellationRequested: true }
-                ? ToolCallOutcome.Timeout
-                : ToolCallOutcome.Error;
-            return true;
-        }
-
-        outcome = ToolCallOutcome.Error;
-        return context.Response.StatusCode >= 400;
+        var forwarding = context.Features.Get<ProxyRequestContext>()?.Outcome ?? default;
+        outcome = forwarding.Error == UpstreamErrorKind.Timeout ? ToolCallOutcome.Timeout : ToolCallOutcome.Error;
+        return forwarding.IsFailure || forwarding.StatusCode >= 400;
     }
 
     private readonly record struct ReadResult(JsonRpcRequest[]? Messages, bool FromHeaders);

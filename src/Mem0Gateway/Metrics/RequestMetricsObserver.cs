@@ -15,7 +15,8 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
     {
         var metrics = MetricsOf(request.Route);
         metrics.InFlight.Dec();
-        metrics.Requests(request.Method, request.StatusCode).Inc();
+        var outcome = request.Outcome;
+        metrics.Requests(request.Method, outcome.StatusCode).Inc();
         if (request.IsEventStream)
         {
             // A stream's lifetime is a session length, not a latency: it would own every p99 if it went in the histogram.
@@ -31,9 +32,13 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
             metrics.Duration(request.Method).Observe(request.Duration.TotalSeconds);
         }
 
-        if (request.Error != UpstreamErrorKind.None)
+        if (outcome.IsFailure)
         {
-            metrics.UpstreamErrors(request.Error).Inc();
+            metrics.UpstreamErrors(outcome.Error).Inc();
+            if (outcome.ResponseBroken)
+            {
+                metrics.ResponsesBroken(outcome.Error).Inc();
+            }
         }
     }
 

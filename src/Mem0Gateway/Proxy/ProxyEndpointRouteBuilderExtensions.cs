@@ -11,14 +11,15 @@ public static class ProxyEndpointRouteBuilderExtensions
         return endpoints
             .MapReverseProxy(pipeline =>
             {
-                pipeline.UseMiddleware<ForwarderOutcomeMiddleware>();
                 pipeline.UseMiddleware<EventStreamShutdownMiddleware>();
-                // Active users and MCP metrics (issue 8): inside the outcome step, so they see the response it classifies.
                 pipeline.UseGatewayUserActivity();
                 // The lambda overload replaces YARP's defaults: add them back, or load balancing and passive health are off.
                 pipeline.UseSessionAffinity();
                 pipeline.UseLoadBalancing();
                 pipeline.UsePassiveHealthChecks();
+                // Innermost, right around the forwarder: the outcome is decided before passive health, MCP and the
+                // observers (all outside) read it.
+                pipeline.UseMiddleware<ForwardingOutcomeMiddleware>();
             })
             .ConfigureEndpoints((builder, route) => builder.WithMetadata(descriptors.Create(route)));
     }

@@ -25,6 +25,7 @@ public static class ProxyServiceCollectionExtensions
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms(context =>
             {
+                context.AddResponseTransform(UpstreamResponseHeadTransform.ApplyAsync);
                 if (context.Cluster?.Metadata?.GetValueOrDefault(RouteMetadataKeys.PreserveHost) is { } value
                     && bool.TryParse(value, out var preserve) && preserve)
                 {

@@ -66,10 +66,12 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             activity.SetTag("mem0.destination", destination);
         }
 
-        if (request.Error != UpstreamErrorKind.None)
+        var outcome = request.Outcome;
+        if (outcome.IsFailure)
         {
-            activity.SetTag("error.type", request.Error.ToLabel());
-            if (request.Error != UpstreamErrorKind.ClientAbort)
+            activity.SetTag("error.type", outcome.Error.ToLabel());
+            activity.SetTag("mem0.blame", outcome.Blame.ToLabel());
+            if (outcome.Blame != ForwardingBlame.Client)
             {
                 activity.SetStatus(ActivityStatusCode.Error);
             }
