@@ -122,9 +122,13 @@ public sealed class McpSdkTransportTests
     }
 
     internal static Task<TracedStack> StartGatewayAsync(SdkMcpUpstream upstream, Action<Mem0Gateway.Testing.GatewayInstanceOptions>? configure = null)
+        => StartGatewayAsync(upstream.BaseAddress, configure);
+
+    /// <summary>A traced gateway whose <c>/sdk</c> routes are marked as MCP endpoints and lead to <paramref name="upstream"/>.</summary>
+    internal static Task<TracedStack> StartGatewayAsync(Uri upstream, Action<Mem0Gateway.Testing.GatewayInstanceOptions>? configure = null)
         => TracedStack.StartAsync(options =>
     {
-        options.Destinations["openmemory"] = [upstream.BaseAddress];
+        options.Destinations["openmemory"] = [upstream];
         options.Settings["Gateway:Privacy:HashKey"] = "mcp-sdk-tests";
         options.EditConfig = config =>
         {
