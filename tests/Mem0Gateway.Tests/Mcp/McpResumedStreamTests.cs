@@ -60,7 +60,6 @@ public sealed class McpResumedStreamTests
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "goose"), ("outcome", "result")));
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_sessions_active", ("client", "goose"), ("transport", "streamable_http")));
         Assert.Equal(0, metrics.Sum("mem0_gateway_request_duration_seconds_count", ("route", "sdk-mcp"), ("method", "GET")));
-        Assert.Equal(2, metrics.Sum("mem0_gateway_stream_duration_seconds_count", ("route", "sdk-mcp")));
     }
 
     private static HttpRequestMessage Post(string json, string? sessionId)
