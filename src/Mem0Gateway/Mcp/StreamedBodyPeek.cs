@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Mem0Gateway.Mcp;
 
 /// <summary>
@@ -13,13 +15,13 @@ internal static class StreamedBodyPeek
 
     public static async ValueTask<JsonRpcRequest[]?> PeekAsync(HttpRequest request, int limit)
     {
-        var buffer = new byte[limit + 1];
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         var read = 0;
         try
         {
-            while (read < buffer.Length)
+            while (read < limit + 1)
             {
-                var n = await request.Body.ReadAsync(buffer.AsMemory(read), request.HttpContext.RequestAborted);
+                var n = await request.Body.ReadAsync(buffer.AsMemory(read, limit + 1 - read), request.HttpContext.RequestAborted);
                 if (n == 0)
                 {
                     break;
@@ -33,7 +35,15 @@ internal static class StreamedBodyPeek
             // The client went away mid-body: the forwarder will see the same failure when it reads on.
         }
 
-        request.Body = new PrefixReplayStream(buffer.AsSpan(0, read).ToArray(), request.Body);
-        return read <= limit ? JsonRpcRequestReader.Read(buffer.AsSpan(0, read)) : null;
+        try
+        {
+            // Only what was read is kept for the replay; the peek buffer goes back to the pool.
+            request.Body = new PrefixReplayStream(buffer.AsSpan(0, read).ToArray(), request.Body);
+            return read <= limit ? JsonRpcRequestReader.Read(buffer.AsSpan(0, read)) : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
