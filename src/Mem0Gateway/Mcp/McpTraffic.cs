@@ -1,4 +1,5 @@
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Proxy;
 using Mem0Gateway.Privacy;
 using Microsoft.Extensions.Options;
 
@@ -67,8 +68,8 @@ internal sealed class McpTraffic
     {
         public McpLabels Labels { get; } = new(options);
 
-        public int MaxBodyPeekBytes { get; } = Math.Max(0, options.MaxBodyPeekBytes);
+        public int MaxBodyPeekBytes { get; } = options.MaxBodyPeekBytes;
 
-        public int MaxPendingCallsPerSession { get; } = Math.Max(0, options.MaxPendingCallsPerSession);
+        public int MaxPendingCallsPerSession { get; } = options.MaxPendingCallsPerSession;
     }
 }
