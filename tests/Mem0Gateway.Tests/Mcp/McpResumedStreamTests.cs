@@ -62,19 +62,7 @@ public sealed class McpResumedStreamTests
         Assert.Equal(0, metrics.Sum("mem0_gateway_request_duration_seconds_count", ("route", "sdk-mcp"), ("method", "GET")));
     }
 
-    private static HttpRequestMessage Post(string json, string? sessionId)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/sdk") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        if (sessionId is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", sessionId);
-            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
-        }
-
-        return request;
-    }
+    private static HttpRequestMessage Post(string json, string? sessionId) => McpHttpRequests.Post(json, sessionId, "2025-11-25");
 
     private static async Task<WebApplication> StartStandInAsync()
     {

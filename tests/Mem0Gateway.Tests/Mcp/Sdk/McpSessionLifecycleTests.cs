@@ -94,19 +94,7 @@ public sealed class McpSessionLifecycleTests
         Assert.Equal(1, metrics.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("outcome", "error")));
     }
 
-    private static HttpRequestMessage Post(string json, string? sessionId)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/sdk") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        if (sessionId is not null)
-        {
-            request.Headers.Add("Mcp-Session-Id", sessionId);
-            request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
-        }
-
-        return request;
-    }
+    private static HttpRequestMessage Post(string json, string? sessionId) => McpHttpRequests.Post(json, sessionId, "2025-06-18");
 
     private static Task<TracedStack> StartGatewayAsync(SdkMcpUpstream upstream, TimeProvider clock)
         => McpSdkTransportTests.StartGatewayAsync(upstream, options =>
