@@ -34,26 +34,28 @@ dotnet tests/Mem0Gateway.StandIns/bin/Release/net10.0/Mem0Gateway.StandIns.dll >
 pids+=($!)
 wait_for 30 grep -q '^openmemory-ui=' "$work/standins.txt"
 
-# Free loopback ports for the gateway's listeners, and its config: the repository's yarp.json pointed at the stand-ins.
-read -r mem0_port openmemory_port ui_port management_port < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(4)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in socks])')
-python3 - "$root/yarp.json" "$work/yarp.json" "$work/standins.txt" "$mem0_port" "$openmemory_port" "$ui_port" "$management_port" <<'PY'
-import json, sys
-source, target, standins, mem0, openmemory, ui, management = sys.argv[1:]
+# The repository's yarp.json on free loopback ports, pointed at the stand-ins (browser UIs without their own share the
+# OpenMemory UI's); prints the mem0, OpenMemory and management ports.
+read -r mem0_port openmemory_port management_port < <(python3 - "$root/yarp.json" "$work/yarp.json" "$work/standins.txt" <<'PY'
+import json, socket, sys
+source, target, standins = sys.argv[1:]
 config = json.load(open(source))
 upstreams = dict(line.strip().split("=", 1) for line in open(standins) if "=" in line)
 gateway = config["Gateway"]
+socks = [socket.socket() for _ in range(len(gateway["Services"]) + 1)]
+for s in socks: s.bind(("127.0.0.1", 0))
+ports = [s.getsockname()[1] for s in socks]
 gateway["ListenAddress"] = gateway["ManagementAddress"] = "127.0.0.1"
-gateway["ManagementPort"] = int(management)
-for service, port in (("mem0", mem0), ("openmemory", openmemory), ("openmemory-ui", ui)):
-    gateway["Services"][service]["Port"] = int(port)
+gateway["Stack"] = "all"  # both stacks, so the picture shows mem0 and OpenMemory traffic
+gateway["ManagementPort"] = ports[-1]
+for service, port in zip(gateway["Services"], ports):
+    gateway["Services"][service]["Port"] = port
 for cluster_id, cluster in config["ReverseProxy"]["Clusters"].items():
-    cluster["Destinations"] = {f"{cluster_id}-1": {"Address": upstreams[cluster_id]}}
+    cluster["Destinations"] = {f"{cluster_id}-1": {"Address": upstreams.get(cluster_id, upstreams["openmemory-ui"])}}
 json.dump(config, open(target, "w"), indent=2)
+print(gateway["Services"]["mem0"]["Port"], gateway["Services"]["openmemory"]["Port"], ports[-1])
 PY
+)
 
 dotnet src/Mem0Gateway/bin/Release/net10.0/Mem0Gateway.dll --config "$work/yarp.json" > "$work/gateway.log" 2>&1 &
 pids+=($!)
@@ -92,6 +94,6 @@ assert add["requests"] == 24 and status["mcp"]["sessions"] and status["mcp"]["to
 
 echo "== taking the screenshot"
 mkdir -p "$(dirname "$out")"
-chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 --window-size=1280,1180 \
+chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 --window-size=1280,1400 \
   --virtual-time-budget=5000 --screenshot="$out" "$management/" 2>/dev/null
 echo "wrote $out"
