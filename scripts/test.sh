@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-packages=(prometheus prometheus-alertmanager postgresql wrk nginx curl python3 git)
+packages=(prometheus prometheus-alertmanager postgresql wrk nginx curl python3 git kubectl nodejs npm redis-server haproxy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -23,7 +23,7 @@ public static class GatewayApplication
         // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file.
         builder.Configuration.Sources.Clear();
         builder.Configuration
-            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
+            .AddGatewayConfigFile(configPath)
             .AddEnvironmentVariables()
             .AddCommandLine(remainingArgs);
 
