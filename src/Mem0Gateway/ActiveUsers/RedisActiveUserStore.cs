@@ -102,24 +102,24 @@ public sealed class RedisActiveUserStore : BackgroundService
             var now = _time.GetUtcNow().ToUnixTimeSeconds();
             await WriteAsync(db, now);
             await ReadAsync(db, now);
-            if (!_up)
+            // The log line comes before the metric changes, so whoever sees the metric can find the line.
+            if (_reportedDown)
             {
-                _up = true;
-                if (_reportedDown)
-                {
-                    ActiveUserStoreLog.StoreBack(_logger);
-                    _reportedDown = false;
-                }
+                ActiveUserStoreLog.StoreBack(_logger);
+                _reportedDown = false;
             }
+
+            _up = true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            _up = false;
             if (!_reportedDown)
             {
                 ActiveUserStoreLog.StoreDown(_logger, ex.GetType().Name, ex.Message);
                 _reportedDown = true;
             }
+
+            _up = false;
         }
     }
 
