@@ -23,7 +23,7 @@ public sealed class PrometheusRulesTests
         await copy.InitAsync();
         var after = await Tools.RunAsync("promtool", ["check", "config", "--lint=all", "--lint-fatal", config], copy.Root);
         Assert.True(after.ExitCode == 0, after.Describe());
-        Assert.Contains("2 rule files found", after.Output);
+        Assert.Contains("3 rule files found", after.Output);
     }
 
     [Fact]
@@ -54,6 +54,7 @@ public sealed class PrometheusRulesTests
         Directory.CreateDirectory(Path.Combine(dir, "rules"));
         Directory.CreateDirectory(Path.Combine(dir, "tests"));
         File.Copy(RepoPaths.Monitoring("rules", "recording.yml"), Path.Combine(dir, "rules", "recording.yml"));
+        File.Copy(RepoPaths.Monitoring("rules", "replicas.yml"), Path.Combine(dir, "rules", "replicas.yml"));
         var alerts = File.ReadAllText(RepoPaths.Monitoring("rules", "alerts.yml"));
         Assert.Contains(original, alerts);
         File.WriteAllText(Path.Combine(dir, "rules", "alerts.yml"), alerts.Replace(original, broken));
@@ -84,7 +85,7 @@ public sealed class PrometheusRulesTests
         var targetLabels = gateway.List("static_configs").SelectMany(s => s.Map().Map("labels").Keys);
         Assert.Empty(targetLabels.Intersect(["service", "route", "operation", "method", "status_code", "destination"]));
 
-        Assert.Equal(["rules/recording.yml", "rules/alerts.yml"], config.List("rule_files").Cast<string>());
+        Assert.Equal(["rules/recording.yml", "rules/alerts.yml", "rules/replicas.yml"], config.List("rule_files").Cast<string>());
         Assert.Contains("alertmanager:9093", config.Map("alerting").List("alertmanagers").SelectMany(a => a.Map().List("static_configs"))
             .SelectMany(s => s.Map().List("targets")).Cast<string>());
     }
@@ -195,8 +196,8 @@ public sealed class PrometheusRulesTests
     [Fact]
     public void Rules_and_dashboards_use_only_contract_metrics_and_defined_recorded_names()
     {
-        var defined = Rules.Recording.Select(r => r.Record!).ToHashSet();
-        var texts = Rules.Recording.Concat(Rules.Alerts).Select(r => (Where: r.Record ?? r.Alert!, Expr: r.Expr))
+        var defined = Rules.Recording.Concat(Rules.Replicas).Where(r => r.Record is not null).Select(r => r.Record!).ToHashSet();
+        var texts = Rules.Recording.Concat(Rules.Alerts).Concat(Rules.Replicas).Select(r => (Where: r.Record ?? r.Alert!, Expr: r.Expr))
             .Concat(Dashboards.All.SelectMany(d => d.Targets.Select(t => (Where: $"{d.Uid}/{t.Panel}", t.Expr))));
         foreach (var (where, expr) in texts)
         {

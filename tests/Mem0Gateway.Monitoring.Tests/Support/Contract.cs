@@ -10,7 +10,8 @@ public static partial class Contract
         "mem0_gateway_requests_total", "mem0_gateway_request_duration_seconds", "mem0_gateway_requests_in_flight",
         "mem0_gateway_upstream_errors_total", "mem0_gateway_stream_time_to_first_byte_seconds", "mem0_gateway_stream_duration_seconds",
         "mem0_gateway_upstream_up", "mem0_gateway_health_checks_total", "mem0_gateway_health_check_duration_seconds",
-        "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_mcp_sessions_active",
+        "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_active_users_cluster",
+        "mem0_gateway_active_users_store_up", "mem0_gateway_mcp_sessions_active",
         "mem0_gateway_mcp_sessions_total", "mem0_gateway_mcp_session_duration_seconds", "mem0_gateway_mcp_messages_total",
         "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds",
     };

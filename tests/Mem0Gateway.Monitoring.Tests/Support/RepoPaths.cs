@@ -10,7 +10,7 @@ public static class RepoPaths
 
     public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    public static IReadOnlyList<string> AlertRuleFiles => [Monitoring("rules", "recording.yml"), Monitoring("rules", "alerts.yml")];
+    public static IReadOnlyList<string> AlertRuleFiles => [Monitoring("rules", "recording.yml"), Monitoring("rules", "alerts.yml"), Monitoring("rules", "replicas.yml")];
 
     public static IReadOnlyList<string> PromtoolTestFiles => Directory.GetFiles(Monitoring("tests"), "*.yml").Order().ToList();
 

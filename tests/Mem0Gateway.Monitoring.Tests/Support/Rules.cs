@@ -12,5 +12,8 @@ public static class Rules
 
     public static IReadOnlyList<Rule> Recording => Load(RepoPaths.Monitoring("rules", "recording.yml"));
 
+    /// <summary>Aggregation across replicas: recording rules and alerts in one file.</summary>
+    public static IReadOnlyList<Rule> Replicas => Load(RepoPaths.Monitoring("rules", "replicas.yml"));
+
     public static IReadOnlyList<Rule> Alerts => Load(RepoPaths.Monitoring("rules", "alerts.yml"));
 }
