@@ -9,6 +9,9 @@
 #
 # Usage: perf/overhead/run.sh [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections C] [--threads T]
 #                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx] [--gateway-env "K=V ..."]
+#                             [--baseline REV]
+#   --baseline     also run gw_base: the gateway built from git revision REV (a temporary worktree), instrumentation
+#                  on, interleaved with the others, so a change is measured before and after in one run
 #   --gateway-env  extra environment for both gateways, applied last, for A/B runs (e.g. "DOTNET_gcServer=1", or
 #                  "Gateway__Tracing__Enabled=false" to measure gw_on without tracing)
 #   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
@@ -22,7 +25,7 @@ root=$(cd "$here/../.." && pwd)
 rounds=5 duration=10 warmup=10 connections=32 threads=1 smoke=0 build=1 out="" targets="direct,gw_on,gw_off,nginx"
 path='/memories?user_id=lt-bench-0001'
 orig_args="$*"
-gateway_env=""
+gateway_env="" baseline=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,7 +39,8 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --targets) targets=$2; shift ;;
     --gateway-env) gateway_env=$2; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --baseline) baseline=$2; shift ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -73,11 +77,39 @@ if [ $build -eq 1 ]; then
 fi
 [ -f "$dll" ] || { echo "error: $dll not found (build it or drop --no-build)" >&2; exit 3; }
 config="$root/yarp.json"
+base_dll="" base_config=""
+if [ -n "$baseline" ]; then
+  base_rev=$(git -C "$root" rev-parse --verify "$baseline^{commit}") || { echo "error: --baseline $baseline is not a commit" >&2; exit 2; }
+  base_tree="$work/baseline-src"
+  log "building the baseline gateway at ${base_rev:0:10}"
+  git -C "$root" worktree add -q --detach "$base_tree" "$base_rev"
+  cleanup_baseline() { git -C "$root" worktree remove --force "$base_tree" >/dev/null 2>&1 || true; }
+  trap 'cleanup; cleanup_baseline' EXIT INT TERM
+  dotnet build -c Release -nologo -v q -clp:ErrorsOnly "$base_tree/src/Mem0Gateway" >"$work/build-baseline.log" 2>&1 || { cat "$work/build-baseline.log" >&2; exit 3; }
+  base_dll="$base_tree/src/Mem0Gateway/bin/Release/net10.0/Mem0Gateway.dll"
+  base_config="$base_tree/yarp.json"
+  case ",$targets," in *",gw_base,"*) ;; *) targets="$targets,gw_base" ;; esac
+fi
 
-start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgmt_<name>
-  local name=$1 mode=$2 mem0 om ui mgmt
-  pick_port mem0; pick_port om; pick_port ui; pick_port mgmt
+config_targets() { # config -> "service NAME" and "destination CLUSTER ID" lines: every listener and destination it has
+  python3 -c 'import json,sys
+c=json.load(open(sys.argv[1]))
+for n in c.get("Gateway",{}).get("Services",{}): print("service", n)
+for cl,v in c.get("ReverseProxy",{}).get("Clusters",{}).items():
+  for d in v.get("Destinations",{}): print("destination", cl, d)' "$1"
+}
+start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port_<name>, gw_mgmt_<name>, gw_om_<name>
+  local name=$1 mode=$2 target_dll=${3:-$dll} target_config=${4:-$config} mgmt kind a b listen_port
   local up="http://127.0.0.1:$up_port/"
+  # Every listener gets a free port and every destination the fast upstream, whatever services the config has.
+  local -a overrides=() ; local mem0="" om=""
+  while read -r kind a b; do
+    if [ "$kind" = service ]; then
+      pick_port listen_port; overrides+=("Gateway:Services:$a:Port=$listen_port")
+      [ "$a" = mem0 ] && mem0=$listen_port; [ "$a" = openmemory ] && om=$listen_port
+    else overrides+=("ReverseProxy:Clusters:$a:Destinations:$b:Address=$up"); fi
+  done < <(config_targets "$target_config")
+  pick_port mgmt
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
   if [ "$mode" = on ]; then
     envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -87,21 +119,17 @@ start_gateway() { # name, instrumentation(on|off) -> sets gw_port_<name>, gw_mgm
   fi
   # Last, so that an A/B run can override the switches above (env keeps the last value of a name).
   if [ -n "$gateway_env" ]; then read -r -a extra <<< "$gateway_env"; envs+=("${extra[@]}"); fi
-  env "${envs[@]}" dotnet "$dll" --config "$config" \
-    Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$mgmt \
-    Gateway:Services:mem0:Port=$mem0 Gateway:Services:openmemory:Port=$om Gateway:Services:openmemory-ui:Port=$ui \
-    ReverseProxy:Clusters:mem0:Destinations:mem0-1:Address=$up \
-    ReverseProxy:Clusters:openmemory:Destinations:openmemory-1:Address=$up \
-    ReverseProxy:Clusters:openmemory-ui:Destinations:openmemory-ui-1:Address=$up \
+  env "${envs[@]}" dotnet "$target_dll" --config "$target_config" \
+    Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$mgmt "${overrides[@]}" \
     >"$work/$name.log" 2>&1 &   # the access log goes to this file (stdout)
   pids+=($!)
   echo $! > "$work/$name.pid"
   eval "gw_port_$name=$mem0; gw_mgmt_$name=$mgmt; gw_om_$name=$om"
 }
-start_ready() { # name mode: start, wait until it proxies; a port taken meanwhile by someone else gets a new try
+start_ready() { # name mode [dll config]: start, wait until it proxies; a port taken meanwhile gets a new try
   local name=$1 port
   for attempt in 1 2 3; do
-    start_gateway "$name" "$2"
+    start_gateway "$name" "$2" "${3:-}" "${4:-}"
     eval "port=\$gw_port_$name"
     if wait_http "http://127.0.0.1:$port$path" 60 "$(cat "$work/$name.pid")"; then return 0; fi
     grep -q 'address already in use' "$work/$name.log" || break
@@ -111,6 +139,7 @@ start_ready() { # name mode: start, wait until it proxies; a port taken meanwhil
 }
 start_ready gw_on on
 start_ready gw_off off
+if [ -n "$base_dll" ]; then start_ready gw_base on "$base_dll" "$base_config"; log "baseline gateway :$gw_port_gw_base"; fi
 log "gateway instrumentation on :$gw_port_gw_on (metrics :$gw_mgmt_gw_on), off :$gw_port_gw_off"
 
 # ---------- helpers: processes of a target, CPU ticks, peak RSS ----------
@@ -118,10 +147,10 @@ procs_of() { # target -> pids whose CPU/RSS count
   case $1 in
     direct) m=$(cat "$work/upstream/master.pid"); echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
     nginx) m=$(cat "$work/proxy/master.pid"); echo "$m $(pgrep -P "$m" | tr '\n' ' ')" ;;
-    gw_on|gw_off) cat "$work/$1.pid" ;;
+    gw_on|gw_off|gw_base) cat "$work/$1.pid" ;;
   esac
 }
-port_of() { case $1 in direct) echo $up_port ;; nginx) echo $ngx_port ;; gw_on) echo $gw_port_gw_on ;; gw_off) echo $gw_port_gw_off ;; esac; }
+port_of() { case $1 in direct) echo $up_port ;; nginx) echo $ngx_port ;; gw_on) echo $gw_port_gw_on ;; gw_off) echo $gw_port_gw_off ;; gw_base) echo $gw_port_gw_base ;; esac; }
 cpu_ticks() { local s=0 p; for p in $1; do s=$(( s + $(awk '{print $14+$15}' "/proc/$p/stat") )); done; echo $s; }
 hwm_kib() { local s=0 p; for p in $1; do s=$(( s + $(awk '/^VmHWM:/{print $2}' "/proc/$p/status") )); done; echo $s; }
 hz=$(getconf CLK_TCK)
@@ -222,6 +251,7 @@ END {
     for (j = 1; j <= n; j++) { a[j] = C[t, j] } cpu[t] = median(a, n) }
   names["direct"] = "upstream directly (nginx return 200)"; names["gw_on"] = "gateway, instrumentation on"
   names["gw_off"] = "gateway, instrumentation off"; names["nginx"] = "nginx reverse proxy (keepalive)"
+  names["gw_base"] = "baseline gateway (--baseline), instrumentation on"
   printf "# Gateway overhead benchmark\n\n"
   printf "- date: %s\n- machine: %s\n- load: wrk -t%s -c%s, %s round(s) x %s s per target, interleaved, %s s warm-up per target; medians over rounds\n", date, machine, threads, conns, rounds, dur, warm
   printf "- load average at the end (1/5/15 min): %s (other work on the machine skews absolute numbers; ratios are interleaved)\n", loadavg
@@ -239,12 +269,15 @@ END {
     n = k["gw_on"]
     for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_off", j]; thr = median(a, n)
     for (j = 1; j <= n; j++) a[j] = (C["gw_off", j] > 0 ? C["gw_on", j] / C["gw_off", j] : 0); cpr = median(a, n)
-    printf "\n## Targets (issue 6)\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
+    printf "\n## Targets\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
     v = thr; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
     v = cpr; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
     if ("nginx" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["nginx", j]; v = median(a, n)
       printf "| instrumented >= 0.75x nginx throughput | %.3f | %s |\n", v, (v >= 0.75 ? "yes" : "NO") }
     if ("direct" in rps) { v = p99["gw_on"] - p99["direct"]; printf "| added p99 over direct <= 1 ms at %s connections | %.3f ms | %s |\n", conns, v, (v <= 1 ? "yes" : "NO") }
+    if ("gw_base" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_base", j]; v = median(a, n)
+      for (j = 1; j <= n; j++) b[j] = (C["gw_base", j] > 0 ? C["gw_on", j] / C["gw_base", j] : 0); w = median(b, n)
+      printf "| this build vs --baseline: throughput %.3fx, CPU per request %.3fx (informational) | - | - |\n", v, w }
     v = H["gw_on"]; printf "| RSS <= 100 MiB under that load (peak VmHWM; private %.1f MiB) | %.1f MiB | %s |\n", A["gw_on"], v, (v <= 100 ? "yes" : "NO")
     if (scrape != "") { split(scrape, s, " "); printf "| /metrics scrape <= 20 ms with every route populated (median wall time; max %s ms; gateway CPU %s ms per scrape; %s series) | %s ms | %s |\n", s[2], s[3], series, s[1], (s[1] <= 20 ? "yes" : "NO") }
   }

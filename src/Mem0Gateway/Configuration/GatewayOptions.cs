@@ -18,7 +18,7 @@ public sealed class GatewayOptions
 
     public Proxy.TrustedProxiesOptions ForwardedHeaders { get; set; } = new();
 
-    public Hosting.ShutdownOptions Shutdown { get; set; } = new();
+    public ShutdownOptions Shutdown { get; set; } = new();
 
     /// <summary>One listener per upstream service, keyed by the YARP ClusterId (which is also the <c>service</c> label).</summary>
     public Dictionary<string, ServiceListenerOptions> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
@@ -10,14 +9,14 @@ namespace Mem0Gateway.Health;
 public static class HealthServiceCollectionExtensions
 {
     /// <summary>
-    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies, config
-    /// reload accounting) and the health checks behind /health/*: readiness plus the dependencies configured under
+    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies)
+    /// and the health checks behind /health/*: readiness plus the dependencies configured under
     /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c>.
     /// </summary>
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ProbeTimings>();
+        services.AddSingleton<ProbeDurationListener>();
         services.AddSingleton<UpstreamHealthRegistry>();
         services.AddSingleton<UpstreamHealthEvaluator>();
         services.AddSingleton<GatewayHealthReportBuilder>();
@@ -25,14 +24,10 @@ public static class HealthServiceCollectionExtensions
         services.AddSingleton<IPassiveHealthCheckPolicy, TransportAndServerErrorRateHealthPolicy>();
         services.AddSingleton<IActiveHealthCheckPolicy, RefusedOrConsecutiveFailuresHealthPolicy>();
         services.Decorate<IActiveHealthCheckPolicy>((sp, inner) => new ProbeObservingActiveHealthCheckPolicy(
-            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeTimings>()));
-        services.Decorate<IProbingRequestFactory>((sp, inner) => new TimedProbingRequestFactory(inner, sp.GetRequiredService<ProbeTimings>()));
+            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeDurationListener>()));
         services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
-        services.Decorate<IForwarderHttpClientFactory>((sp, inner) => new ProbeTimingForwarderHttpClientFactory(inner, sp.GetRequiredService<ProbeTimings>()));
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
-        services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
-        services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();
 
         var checks = services.AddHealthChecks()
             .AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadinessHealthCheck.Tag]);

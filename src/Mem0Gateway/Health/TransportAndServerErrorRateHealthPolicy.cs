@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.AspNetCore.Http.Timeouts;
-using Yarp.ReverseProxy.Forwarder;
+using Mem0Gateway.Proxy;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
 namespace Mem0Gateway.Health;
 
 /// <summary>
-/// Passive health that marks a destination unhealthy when too many of its recent proxied requests failed, counting
-/// transport failures (refused, reset, timed out) AND 5xx answers; YARP's TransportFailureRate only sees the former.
-/// A client that gives up on its own request says nothing about the upstream and is not counted at all.
+/// Passive health that marks a destination unhealthy when too many of its recent proxied requests failed, reading each
+/// request's <see cref="ForwardingOutcome"/>. By default only transport failures (refused, reset, broken HTTP) and
+/// timeouts count; the upstream's own 5xx answers (mem0's 502 when its LLM call failed) count only where the cluster
+/// opts in with <see cref="CountServerErrorsMetadata"/>. Client and gateway faults never count. Like Envoy's panic
+/// threshold, it never takes out a service's last available destination: only active probes can do that, since
+/// ejecting it would turn every request, healthy ones included, into a 503.
 /// Tuned per cluster through Metadata (see the constants); the unhealthy destination gets traffic again after
 /// max(HealthCheck:Passive:ReactivationPeriod, detection window), when its history has aged out.
 /// </summary>
@@ -26,6 +28,9 @@ internal sealed class TransportAndServerErrorRateHealthPolicy : IPassiveHealthCh
 
     /// <summary>Sliding window the rate is computed over (TimeSpan, e.g. 00:00:30).</summary>
     public const string DetectionWindowMetadata = "TransportAndServerErrorRate.DetectionWindow";
+
+    /// <summary>"true": the upstream's 5xx answers count as failures too (off by default).</summary>
+    public const string CountServerErrorsMetadata = "TransportAndServerErrorRate.CountServerErrors";
 
     public const double DefaultRateLimit = 0.5;
     public const int DefaultMinimalTotalCount = 10;
@@ -47,17 +52,22 @@ internal sealed class TransportAndServerErrorRateHealthPolicy : IPassiveHealthCh
 
     public void RequestProxied(HttpContext context, ClusterState cluster, DestinationState destination)
     {
-        if (Classify(context) is not { } failed)
+        var settings = _settings.GetValue(cluster.Model, Settings.Parse);
+        if (Classify(context, settings.CountServerErrors) is not { } failed)
         {
             return;
         }
 
-        var settings = _settings.GetValue(cluster.Model, Settings.Parse);
         var history = _histories.GetValue(destination, _ => new RequestHistory());
         bool unhealthy;
         lock (history)
         {
             unhealthy = history.Add(_time.GetTimestamp(), _time.TimestampFrequency, settings, failed);
+        }
+
+        if (unhealthy && IsLastAvailable(cluster, destination))
+        {
+            unhealthy = false;
         }
 
         var reactivation = cluster.Model.Config.HealthCheck?.Passive?.ReactivationPeriod ?? DefaultReactivationPeriod;
@@ -71,37 +81,39 @@ internal sealed class TransportAndServerErrorRateHealthPolicy : IPassiveHealthCh
     }
 
     /// <summary>true: the destination failed; false: it answered; null: the outcome says nothing about it.</summary>
-    internal static bool? Classify(HttpContext context)
+    internal static bool? Classify(HttpContext context, bool countServerErrors)
     {
-        var error = context.Features.Get<IForwarderErrorFeature>();
-        var timedOut = context.Features.Get<IHttpRequestTimeoutFeature>() is { RequestTimeoutToken.IsCancellationRequested: true };
-        if (timedOut)
-        {
-            // Our route timeout fired: the upstream was too slow.
-            return true;
-        }
-
-        if (context.RequestAborted.IsCancellationRequested)
+        if (context.Features.Get<ProxyRequestContext>() is not { HasOutcome: true } request)
         {
             return null;
         }
 
-        if (error is not null)
+        var outcome = request.Outcome;
+        return outcome.Blame switch
         {
-            return error.Error switch
-            {
-                ForwarderError.Request or ForwarderError.RequestTimedOut or ForwarderError.RequestBodyDestination
-                    or ForwarderError.ResponseBodyDestination or ForwarderError.UpgradeRequestDestination
-                    or ForwarderError.UpgradeResponseDestination or ForwarderError.UpgradeActivityTimeout => true,
-                // Client side (canceled, client body) or the gateway's own trouble (request creation, headers).
-                _ => null,
-            };
-        }
-
-        return context.Response.StatusCode >= StatusCodes.Status500InternalServerError;
+            ForwardingBlame.None => false,
+            ForwardingBlame.Client or ForwardingBlame.Gateway => null,
+            _ => outcome.CountsAgainstUpstream(countServerErrors),
+        };
     }
 
-    internal sealed record Settings(double RateLimit, int MinimalTotalCount, TimeSpan Window)
+    /// <summary>No other destination of the cluster would be left to serve if this one went out.</summary>
+    private static bool IsLastAvailable(ClusterState cluster, DestinationState destination)
+    {
+        foreach (var other in cluster.DestinationsState.AllDestinations)
+        {
+            if (!ReferenceEquals(other, destination)
+                && other.Health.Active != DestinationHealth.Unhealthy
+                && other.Health.Passive != DestinationHealth.Unhealthy)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    internal sealed record Settings(double RateLimit, int MinimalTotalCount, TimeSpan Window, bool CountServerErrors)
     {
         public static Settings Parse(ClusterModel cluster)
         {
@@ -115,7 +127,9 @@ internal sealed class TransportAndServerErrorRateHealthPolicy : IPassiveHealthCh
             var window = metadata?.GetValueOrDefault(DetectionWindowMetadata) is { } w
                 && TimeSpan.TryParse(w, CultureInfo.InvariantCulture, out var parsedWindow) && parsedWindow > TimeSpan.Zero
                 ? parsedWindow : DefaultDetectionWindow;
-            return new Settings(rate, count, window);
+            var serverErrors = metadata?.GetValueOrDefault(CountServerErrorsMetadata) is { } e
+                && bool.TryParse(e, out var parsedServerErrors) && parsedServerErrors;
+            return new Settings(rate, count, window, serverErrors);
         }
     }
 

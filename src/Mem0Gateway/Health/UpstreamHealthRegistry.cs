@@ -150,11 +150,11 @@ internal sealed partial class UpstreamHealthRegistry
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEventIds.DestinationDown, Level = LogLevel.Warning,
             Message = "Upstream {Service} destination {Destination} is down and gets no traffic: {Reason}.")]
         public static partial void DestinationDown(ILogger logger, string service, string destination, string reason);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEventIds.DestinationUp, Level = LogLevel.Information,
             Message = "Upstream {Service} destination {Destination} is up again and gets traffic.")]
         public static partial void DestinationUp(ILogger logger, string service, string destination);
     }

@@ -8,6 +8,7 @@ using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Mem0Gateway.SessionAffinity;
 using Mem0Gateway.Tracing;
+using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
@@ -29,7 +30,10 @@ public static class GatewayApplication
             .AddCommandLine(remainingArgs);
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
+        // Through IOptions: Kestrel's options are built before start-up validation runs, so this is where a bad
+        // listener or limit setting must already fail with the validator's message.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(
+            kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value));
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
@@ -40,6 +44,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
+        builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
         configure?.Invoke(builder);
 
@@ -51,7 +56,7 @@ public static class GatewayApplication
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
         app.MapGatewayHealth();
-        app.MapGatewayProxy();
+        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity());
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
         return app;

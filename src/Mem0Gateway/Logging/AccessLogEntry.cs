@@ -46,6 +46,12 @@ internal sealed class AccessLogEntry
 
     public string? UpstreamError { get; init; }
 
+    /// <summary>Who failed (the <c>blame</c> label), when something did.</summary>
+    public string? Blame { get; init; }
+
+    /// <summary>The response failed after its headers were sent.</summary>
+    public bool ResponseBroken { get; init; }
+
     public bool IsEventStream { get; init; }
 
     public IPAddress? ClientIp { get; init; }
@@ -78,6 +84,13 @@ internal sealed class AccessLogEntry
         Text(AccessLogFields.DestinationId, DestinationId, output);
         Text(AccessLogFields.DestinationAddress, DestinationAddress, output);
         Text(AccessLogFields.UpstreamError, UpstreamError, output);
+        Text(AccessLogFields.Blame, Blame, output);
+        if (ResponseBroken)
+        {
+            Name(AccessLogFields.ResponseBroken, output);
+            output.Write("true");
+        }
+
         if (IsEventStream)
         {
             Name(AccessLogFields.EventStream, output);

@@ -24,5 +24,7 @@ public static class AccessLogFields
     public const string DestinationId = "mem0.destination.id";
     public const string DestinationAddress = "mem0.destination.address";
     public const string UpstreamError = "mem0.upstream_error";
+    public const string Blame = "mem0.blame";
+    public const string ResponseBroken = "mem0.response_broken";
     public const string EventStream = "mem0.event_stream";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using Serilog.Events;
@@ -45,7 +46,8 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
 
     public void OnRequestCompleted(ProxyRequestContext request)
     {
-        var level = request.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Information;
+        var outcome = request.Outcome;
+        var level = outcome.StatusCode >= 500 || outcome.ResponseBroken ? LogLevel.Warning : LogLevel.Information;
         if (!_levelGate.IsEnabled(level))
         {
             return;
@@ -62,7 +64,7 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             SpanId = activity?.SpanId ?? default,
             Method = http.Request.Method,
             Path = _redactor.RedactPath(route, http.Request.Path.Value ?? "/"),
-            StatusCode = request.StatusCode,
+            StatusCode = outcome.StatusCode,
             DurationNanoseconds = request.Duration.Ticks * TimeSpan.NanosecondsPerTick,
             RequestBodyBytes = request.RequestBodyBytes,
             ResponseBodyBytes = request.ResponseBodyBytes,
@@ -74,7 +76,9 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             DestinationAddress = request.DestinationId is null
                 ? null
                 : http.Features.Get<IReverseProxyFeature>()?.ProxiedDestination?.Model.Config.Address,
-            UpstreamError = request.Error == UpstreamErrorKind.None ? null : request.Error.ToLabel(),
+            UpstreamError = outcome.IsFailure ? outcome.Error.ToLabel() : null,
+            Blame = outcome.IsFailure ? outcome.Blame.ToLabel() : null,
+            ResponseBroken = outcome.ResponseBroken,
             IsEventStream = request.IsEventStream,
             ClientIp = http.Connection.RemoteIpAddress,
             UserAgent = http.Request.Headers.UserAgent is { Count: > 0 } userAgent ? userAgent.ToString() : null,

@@ -1,4 +1,4 @@
-using Mem0Gateway.Tracing;
+using Mem0Gateway.Configuration;
 using Serilog;
 using Serilog.Core;
 
@@ -29,6 +29,9 @@ public sealed class GatewayLogPipeline : IDisposable
     }
 
     public Logger Logger { get; }
+
+    /// <summary>Lines dropped so far because the output could not keep up.</summary>
+    public long DroppedEvents => _sink.Dropped;
 
     /// <summary>Queues an access-log line; it is written with the other lines, in the same format and order.</summary>
     internal void Write(AccessLogEntry entry) => _sink.Write(entry);

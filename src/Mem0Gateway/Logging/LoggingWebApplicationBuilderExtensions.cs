@@ -23,7 +23,7 @@ public static class LoggingWebApplicationBuilderExtensions
         services.TryAddSingleton(_ => GatewayLogOutput.StandardOutput());
         services.AddSingleton<GatewayLogPipeline>();
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<GatewayLogPipeline>().Logger, dispose: false));
-        services.TryAddSingleton<RequestUrlRedactor>();
+        services.AddHostedService<LogDropsScrapeHook>();
         if (options.AccessLog.Enabled)
         {
             services.AddSingleton<IProxyRequestObserver, AccessLogObserver>();

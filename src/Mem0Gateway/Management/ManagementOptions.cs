@@ -3,6 +3,8 @@ namespace Mem0Gateway.Management;
 /// <summary>Protection of the management endpoints (<c>Gateway:Management</c>).</summary>
 public sealed class ManagementOptions
 {
+    public const string SectionName = "Gateway:Management";
+
     /// <summary>When set, <c>/metrics</c> and <c>/health/detailed</c> require <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
     public string? BearerToken { get; set; }
 

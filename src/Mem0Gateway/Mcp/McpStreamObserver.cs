@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Mem0Gateway.Privacy;
+using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Mcp;
 
@@ -75,8 +76,7 @@ internal sealed class McpStreamObserver
     {
         var response = _context.Response;
         if (response.StatusCode is >= 200 and < 300
-            && response.ContentType is { } contentType
-            && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
+            && _context.Features.Get<ProxyRequestContext>() is { IsEventStream: true })
         {
             _openedTimestamp = Stopwatch.GetTimestamp();
             _metrics.SessionOpened(_client);

@@ -3,9 +3,7 @@ using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Mem0Gateway.Mcp;
 
@@ -195,7 +193,9 @@ internal sealed class McpTrafficMiddleware
         var head = new ResponseHead(ResponseHeadLimit);
         await ForwardObservingResponseAsync(context, head.Append);
 
-        var outcome = ForwardingFailed(context, out var failure) ? failure : head.Classify(context.Response, measuredId!);
+        var outcome = ForwardingFailed(context, out var failure)
+            ? failure
+            : head.Classify(context.Features.Get<ProxyRequestContext>()?.IsEventStream ?? false, measuredId!);
         _metrics.ToolCallEnded(measuredTool, client, outcome, Stopwatch.GetElapsedTime(start));
         if (outcome != ToolCallOutcome.Result)
         {
@@ -232,26 +232,20 @@ internal sealed class McpTrafficMiddleware
         }
     }
 
+    /// <summary>From the request's forwarding outcome: no JSON-RPC answer can have come back.</summary>
     private static bool ForwardingFailed(HttpContext context, out ToolCallOutcome outcome)
     {
-        if (context.GetForwarderErrorFeature() is not null)
-        {
-            outcome = context.Features.Get<IHttpRequestTimeoutFeature>() is { RequestTimeoutToken.IsCancellationRequested: true }
-                ? ToolCallOutcome.Timeout
-                : ToolCallOutcome.Error;
-            return true;
-        }
-
-        outcome = ToolCallOutcome.Error;
-        return context.Response.StatusCode >= 400;
+        var forwarding = context.Features.Get<ProxyRequestContext>()?.Outcome ?? default;
+        outcome = forwarding.Error == UpstreamErrorKind.Timeout ? ToolCallOutcome.Timeout : ToolCallOutcome.Error;
+        return forwarding.IsFailure || forwarding.StatusCode >= 400;
     }
 
     private sealed class Settings(McpOptions options)
     {
         public McpLabels Labels { get; } = new(options);
 
-        public int MaxBodyPeekBytes { get; } = Math.Max(0, options.MaxBodyPeekBytes);
+        public int MaxBodyPeekBytes { get; } = options.MaxBodyPeekBytes;
 
-        public int MaxPendingCallsPerSession { get; } = Math.Max(0, options.MaxPendingCallsPerSession);
+        public int MaxPendingCallsPerSession { get; } = options.MaxPendingCallsPerSession;
     }
 }

@@ -19,10 +19,10 @@ internal sealed class ResponseHead
     /// The outcome of request <paramref name="idKey"/>: from the JSON body, or from the matching event when the server
     /// chose to answer as an event stream. No JSON-RPC answer at all is an error.
     /// </summary>
-    public ToolCallOutcome Classify(HttpResponse response, string idKey)
+    public ToolCallOutcome Classify(bool isEventStream, string idKey)
     {
         var head = _head.AsSpan(0, _length);
-        if (response.ContentType is { } contentType && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        if (isEventStream)
         {
             ToolCallOutcome? found = null;
             var scanner = new SseEventScanner(_head.Length, (kind, data) =>

@@ -5,7 +5,7 @@ namespace Mem0Gateway.Metrics;
 
 /// <summary>
 /// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
-/// outside checks rely on (README, "Metric reference"). Each gateway instance owns its registry, so two gateways in
+/// outside checks rely on (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
 /// one process (tests) never share series.
 /// </summary>
 public sealed class GatewayMetrics
@@ -58,16 +58,25 @@ public sealed class GatewayMetrics
 
         UpstreamErrorsTotal = factory.CreateCounter(
             "mem0_gateway_upstream_errors_total",
-            "Requests that did not get a normal upstream answer, by cause (see the README for the set of error values).",
+            "Requests that did not get a normal upstream answer, by cause and by who failed (blame: client, gateway, upstream_transport, upstream_application, timeout; see the README).",
             new CounterConfiguration
             {
-                LabelNames = ["service", "route", "error"],
+                LabelNames = ["service", "route", "error", "blame"],
+                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+            });
+
+        ResponsesBrokenTotal = factory.CreateCounter(
+            "mem0_gateway_responses_broken_total",
+            "Responses that failed after their headers were sent (upstream reset or truncation, an event stream dying mid-way); client aborts excluded.",
+            new CounterConfiguration
+            {
+                LabelNames = ["service", "route", "operation", "error"],
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         StreamTimeToFirstByte = factory.CreateHistogram(
             "mem0_gateway_stream_time_to_first_byte_seconds",
-            "For text/event-stream responses: time from the request to the response headers.",
+            "For text/event-stream responses: time from the request to the response headers, sent as soon as the upstream sends its own.",
             new HistogramConfiguration
             {
                 LabelNames = ["service", "route", "operation"],
@@ -117,7 +126,17 @@ public sealed class GatewayMetrics
                 LabelNames = ["result"],
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
-        // --- User activity and MCP (issue 8). Label values are bounded: service/window from config, client/tool/method
+
+        ConfigLastReloadSuccessful = factory.CreateGauge(
+            "mem0_gateway_config_last_reload_successful",
+            "1 while the config file's last version was loaded, 0 while its latest edit is rejected (the last good config stays live).");
+
+        LogEventsDropped = factory.CreateCounter(
+            "mem0_gateway_log_events_dropped_total",
+            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
+            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        // --- User activity and MCP. Label values are bounded: service/window from config, client/tool/method
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
         ActiveUsers = factory.CreateGauge(
             "mem0_gateway_active_users",
@@ -190,6 +209,8 @@ public sealed class GatewayMetrics
 
     public Counter UpstreamErrorsTotal { get; }
 
+    public Counter ResponsesBrokenTotal { get; }
+
     public Histogram StreamTimeToFirstByte { get; }
 
     public Histogram StreamDuration { get; }
@@ -201,6 +222,11 @@ public sealed class GatewayMetrics
     public Histogram HealthCheckDuration { get; }
 
     public Counter ConfigReloadsTotal { get; }
+
+    public Gauge ConfigLastReloadSuccessful { get; }
+
+    public Counter LogEventsDropped { get; }
+
     public Gauge ActiveUsers { get; }
 
     public Gauge ActiveUsersCluster { get; }

@@ -15,7 +15,8 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
     {
         var metrics = MetricsOf(request.Route);
         metrics.InFlight.Dec();
-        metrics.Requests(request.Method, request.StatusCode).Inc();
+        var outcome = request.Outcome;
+        metrics.Requests(request.Method, outcome.StatusCode).Inc();
         if (request.IsEventStream)
         {
             // A stream's lifetime is a session length, not a latency: it would own every p99 if it went in the histogram.
@@ -31,12 +32,19 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
             metrics.Duration(request.Method).Observe(request.Duration.TotalSeconds);
         }
 
-        if (request.Error != UpstreamErrorKind.None)
+        if (outcome.IsFailure)
         {
-            metrics.UpstreamErrors(request.Error).Inc();
+            metrics.UpstreamErrors(outcome.Error).Inc();
+            if (outcome.ResponseBroken)
+            {
+                metrics.ResponsesBroken(outcome.Error).Inc();
+            }
         }
     }
 
-    /// <summary>Routes get their children when YARP builds their endpoint; the unmatched pseudo-routes on first use.</summary>
-    private RouteMetrics MetricsOf(ProxyRouteDescriptor route) => route.Metrics ??= new RouteMetrics(_metrics, route);
+    private static readonly RouteFeatureSlot<RouteMetrics> Slot = new();
+
+    /// <summary>Each route (and unmatched pseudo-route) gets its children on first use; YARP rebuilds descriptors on reload.</summary>
+    private RouteMetrics MetricsOf(ProxyRouteDescriptor route)
+        => route.GetOrAdd(Slot, _metrics, static (route, metrics) => new RouteMetrics(metrics, route));
 }

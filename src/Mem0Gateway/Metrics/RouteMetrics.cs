@@ -16,6 +16,7 @@ public sealed class RouteMetrics
     private readonly string _operation;
     private readonly Histogram.Child?[] _durationByMethod = new Histogram.Child?[HttpMethodLabels.Count];
     private readonly Counter.Child?[] _errorsByKind = new Counter.Child?[UpstreamErrorLabels.Count];
+    private readonly Counter.Child?[] _brokenByKind = new Counter.Child?[UpstreamErrorLabels.Count];
     private readonly ConcurrentDictionary<int, Counter.Child> _requestsByMethodAndStatus = new();
     private Histogram.Child? _streamTimeToFirstByte;
     private Histogram.Child? _streamDuration;
@@ -44,7 +45,10 @@ public sealed class RouteMetrics
         => _durationByMethod[(int)method] ??= _metrics.RequestDuration.WithLabels(_service, _route, _operation, method.ToLabel());
 
     public Counter.Child UpstreamErrors(UpstreamErrorKind error)
-        => _errorsByKind[(int)error] ??= _metrics.UpstreamErrorsTotal.WithLabels(_service, _route, error.ToLabel());
+        => _errorsByKind[(int)error] ??= _metrics.UpstreamErrorsTotal.WithLabels(_service, _route, error.ToLabel(), error.BlameOf().ToLabel());
+
+    public Counter.Child ResponsesBroken(UpstreamErrorKind error)
+        => _brokenByKind[(int)error] ??= _metrics.ResponsesBrokenTotal.WithLabels(_service, _route, _operation, error.ToLabel());
 
     public Histogram.Child StreamTimeToFirstByte
         => _streamTimeToFirstByte ??= _metrics.StreamTimeToFirstByte.WithLabels(_service, _route, _operation);

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Mem0Gateway.Metrics;
 
 namespace Mem0Gateway.Proxy;
 
 /// <summary>
-/// The facts about one request that metrics, the access log and traces all report, classified once when the
-/// request completes so that they can never disagree.
+/// The facts about one request that metrics, the access log, traces, passive health and MCP all report, with its
+/// <see cref="Outcome"/> decided once so that they can never disagree.
 /// </summary>
 public sealed class ProxyRequestContext
 {
@@ -32,7 +31,10 @@ public sealed class ProxyRequestContext
         Method = HttpMethodLabels.FromMethod(httpContext.Request.Method);
         Activity = httpContext.Features.Get<IHttpActivityFeature>()?.Activity;
         StartTimestamp = Stopwatch.GetTimestamp();
-        httpContext.Response.OnStarting(ResponseStartingCallback, this);
+        if (observers.Length > 0)
+        {
+            httpContext.Response.OnStarting(ResponseStartingCallback, this);
+        }
     }
 
     public HttpContext HttpContext { get; }
@@ -51,12 +53,11 @@ public sealed class ProxyRequestContext
 
     public long EndTimestamp { get; private set; }
 
-    /// <summary>The status the client saw, or 499 when the client went away first.</summary>
-    public int StatusCode { get; private set; }
+    /// <summary>How the request ended: who failed, the status the client got, the error value. Decided once.</summary>
+    public ForwardingOutcome Outcome { get; private set; }
 
-    public UpstreamErrorKind Error { get; private set; }
-
-    /// <summary>The response was a <c>text/event-stream</c>: its lifetime is a session, not a latency.</summary>
+    /// <summary>The response is a <c>text/event-stream</c> (seen once, when the upstream's headers arrived): its
+    /// lifetime is a session, not a latency.</summary>
     public bool IsEventStream { get; private set; }
 
     /// <summary>The YARP destination id the request went to, when one was chosen.</summary>
@@ -76,20 +77,21 @@ public sealed class ProxyRequestContext
 
     internal void AddResponseBodyBytes(int count) => ResponseBodyBytes += count;
 
-    /// <summary>How forwarding went, as seen inside the proxy pipeline while timeouts were still live.</summary>
-    internal UpstreamErrorKind UpstreamError { get; private set; }
+    /// <summary>An upstream protocol fault noticed while its response headers were copied (an unasked 101).</summary>
+    internal UpstreamErrorKind ProtocolFault { get; private set; }
 
-    internal void SetForwardingOutcome(UpstreamErrorKind error, string? destinationId)
+    internal bool HasOutcome { get; private set; }
+
+    internal void MarkEventStream() => IsEventStream = true;
+
+    internal void MarkProtocolFault(UpstreamErrorKind fault) => ProtocolFault = fault;
+
+    internal void SetOutcome(ForwardingOutcome outcome, string? destinationId = null)
     {
-        UpstreamError = error;
+        Outcome = outcome;
         DestinationId = destinationId;
+        HasOutcome = true;
     }
 
-    internal void Complete(int statusCode, UpstreamErrorKind error, bool isEventStream)
-    {
-        EndTimestamp = Stopwatch.GetTimestamp();
-        StatusCode = statusCode;
-        Error = error;
-        IsEventStream = isEventStream;
-    }
+    internal void Complete() => EndTimestamp = Stopwatch.GetTimestamp();
 }

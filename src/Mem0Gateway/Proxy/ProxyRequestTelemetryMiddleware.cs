@@ -2,7 +2,9 @@ namespace Mem0Gateway.Proxy;
 
 /// <summary>
 /// Opens a <see cref="ProxyRequestContext"/> for each request on a proxy listener (matched or not), lets the observers
-/// see it start, and classifies how it ended once, after everything inside has run.
+/// see it start, and reports how it ended. A forwarded request's outcome was decided by
+/// <see cref="ForwardingOutcomeMiddleware"/>; one that never reached the forwarder (unmatched, refused, failed in the
+/// gateway) is decided here, by the same policy, once everything inside has run.
 /// </summary>
 internal sealed partial class ProxyRequestTelemetryMiddleware
 {
@@ -25,11 +27,7 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_observers.Length == 0)
-        {
-            return _next(context);
-        }
-
+        // Even with every observer off the context is opened: passive health and MCP read the outcome it keeps.
         var endpoint = context.GetEndpoint();
         var route = endpoint?.Metadata.GetMetadata<ProxyRouteDescriptor>();
         if (route is null)
@@ -85,42 +83,17 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     private static void Complete(HttpContext context, ProxyRequestContext request, bool failed)
     {
-        var response = context.Response;
-        var isEventStream = response.ContentType is { } contentType
-            && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
-        var error = request.UpstreamError;
-        if (error == UpstreamErrorKind.None && context.RequestAborted.IsCancellationRequested)
+        if (!request.HasOutcome)
         {
-            error = UpstreamErrorKind.ClientAbort;
+            request.SetOutcome(ForwardingOutcomePolicy.Decide(context, forwarded: false, failed, request.ProtocolFault, request.IsEventStream));
         }
 
-        var status = failed && !response.HasStarted ? StatusCodes.Status500InternalServerError : response.StatusCode;
-        if (error == UpstreamErrorKind.ClientAbort)
-        {
-            if (isEventStream)
-            {
-                // A client hanging up is how an event stream normally ends.
-                error = UpstreamErrorKind.None;
-            }
-            else
-            {
-                status = ClientClosedRequestStatus;
-            }
-        }
-        else if (error == UpstreamErrorKind.None && status >= 500 && request.DestinationId is not null)
-        {
-            error = UpstreamErrorKind.Upstream5xx;
-        }
-
-        request.Complete(status, error, isEventStream);
+        request.Complete();
     }
-
-    /// <summary>nginx's 499: the client closed the connection before the response was complete.</summary>
-    public const int ClientClosedRequestStatus = 499;
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
+        [LoggerMessage(EventId = LogEventIds.RequestObserverFailed, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
     }
 }

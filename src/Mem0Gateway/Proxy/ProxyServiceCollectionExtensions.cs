@@ -10,10 +10,7 @@ public static class ProxyServiceCollectionExtensions
     /// <summary>YARP from the <c>ReverseProxy</c> section, matched by listener port, with problem+json errors.</summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>()
-            .Bind(configuration.GetSection(GatewayOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddGatewayOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         services.AddSingleton<ServiceListenerMap>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerPortMatcherPolicy>());
         services.AddSingleton<ProxyRouteDescriptorFactory>();
@@ -25,6 +22,7 @@ public static class ProxyServiceCollectionExtensions
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms(context =>
             {
+                context.AddResponseTransform(UpstreamResponseHeadTransform.ApplyAsync);
                 if (context.Cluster?.Metadata?.GetValueOrDefault(RouteMetadataKeys.PreserveHost) is { } value
                     && bool.TryParse(value, out var preserve) && preserve)
                 {

@@ -2,7 +2,8 @@ namespace Mem0Gateway.Proxy;
 
 /// <summary>
 /// The bounded set of ways a proxied request can fail, the <c>error</c> label of
-/// <c>mem0_gateway_upstream_errors_total</c>. Adding a value is a contract change: update the README.
+/// <c>mem0_gateway_upstream_errors_total</c>. Each value has exactly one <see cref="ForwardingBlame"/>
+/// (<see cref="UpstreamErrorLabels.BlameOf"/>). Adding a value is a contract change: update the README.
 /// </summary>
 public enum UpstreamErrorKind
 {
@@ -25,9 +26,22 @@ public enum UpstreamErrorKind
     ClientAbort,
     /// <summary>The upstream answered with a 5xx status.</summary>
     Upstream5xx,
-    /// <summary>The outgoing request could not be built (bad header from the client).</summary>
+    /// <summary>The gateway could not build the outgoing request for a reason that is not the client's.</summary>
     RequestCreation,
-    /// <summary>A protocol upgrade (WebSocket) failed on the upstream side.</summary>
+    /// <summary>A protocol upgrade the client asked for (WebSocket) failed on the upstream side.</summary>
     UpgradeFailure,
+    /// <summary>Forwarding failed in a way no other value names.</summary>
     Other,
+    /// <summary>A request header value the upstream cannot be sent (non-ASCII bytes): 400.</summary>
+    ClientBadHeader,
+    /// <summary>A method the gateway does not forward (CONNECT): 405.</summary>
+    ClientMethodNotAllowed,
+    /// <summary>A request body that is not valid HTTP (broken chunking) or over the size limit: 400/413.</summary>
+    ClientBadBody,
+    /// <summary>The upstream answered 101 Switching Protocols to a request that asked for no upgrade.</summary>
+    UnexpectedUpgrade,
+    /// <summary>The upstream's answer was not valid HTTP.</summary>
+    InvalidResponse,
+    /// <summary>The gateway failed while handling the request (500).</summary>
+    InternalError,
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mem0Gateway.Logging;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Tracing;
@@ -58,10 +58,12 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             activity.SetTag("mem0.destination", destination);
         }
 
-        if (request.Error != UpstreamErrorKind.None)
+        var outcome = request.Outcome;
+        if (outcome.IsFailure)
         {
-            activity.SetTag("error.type", request.Error.ToLabel());
-            if (request.Error != UpstreamErrorKind.ClientAbort)
+            activity.SetTag("error.type", outcome.Error.ToLabel());
+            activity.SetTag("mem0.blame", outcome.Blame.ToLabel());
+            if (outcome.Blame != ForwardingBlame.Client)
             {
                 activity.SetStatus(ActivityStatusCode.Error);
             }

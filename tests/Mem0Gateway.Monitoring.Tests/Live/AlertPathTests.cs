@@ -11,6 +11,8 @@ namespace Mem0Gateway.Monitoring.Tests.Live;
 /// </summary>
 public sealed class AlertPathTests(ITestOutputHelper output)
 {
+    private static string RunbookBase => Yaml.LoadFile(RepoPaths.Monitoring("prometheus.yml")).Map("global").Map("external_labels").Str("runbook_base_url")!;
+
     private sealed class Stack : IAsyncDisposable
     {
         public required string TokenFile { get; init; }
@@ -38,7 +40,7 @@ public sealed class AlertPathTests(ITestOutputHelper output)
             var gateway = await GatewayInstance.StartAsync(options);
             var webhook = await WebhookReceiver.StartAsync();
             var alertmanager = await AlertmanagerServer.StartAsync(LiveConfigs.Alertmanager(webhook.Port));
-            var rules = new[] { RepoPaths.Monitoring("rules", "recording.yml"), LiveConfigs.AlertsWithShortFor(dir) };
+            var rules = LiveConfigs.RulesWithShortFor(dir);
             var prometheus = await PrometheusServer.StartAsync(LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, rules, alertmanager.Port));
             return new Stack { TokenFile = tokenFile, Mem0 = mem0, OpenMemory = openmemory, Gateway = gateway, Webhook = webhook, Alertmanager = alertmanager, Prometheus = prometheus };
         }
@@ -96,8 +98,9 @@ public sealed class AlertPathTests(ITestOutputHelper output)
 
         var alert = await stack.WaitForAlertAsync("team-warning", "HighErrorRate", "mem0", Traffic, TimeSpan.FromSeconds(90));
         Assert.Equal("warning", alert["labels"]!["severity"]!.GetValue<string>());
-        Assert.Equal("monitoring/RUNBOOK.md#higherrorrate", alert["annotations"]!["runbook_url"]!.GetValue<string>());
-        Assert.Contains("of requests fail with 5xx", alert["annotations"]!["summary"]!.GetValue<string>());
+        // the absolute runbook URL: the base from the shipped external label, the anchor from the alert
+        Assert.Equal(RunbookBase + "#higherrorrate", alert["annotations"]!["runbook_url"]!.GetValue<string>());
+        Assert.Contains("of requests fail", alert["annotations"]!["summary"]!.GetValue<string>());
         // routed by severity: the warning did not page
         Assert.DoesNotContain(stack.Webhook.FiringAlerts("oncall-critical"), a => a["labels"]?["alertname"]?.GetValue<string>() == "HighErrorRate");
         output.WriteLine(alert.ToJsonString());
@@ -131,8 +134,8 @@ public sealed class AlertPathTests(ITestOutputHelper output)
         await stack.Mem0.StopAsync();
         var alert = await stack.WaitForAlertAsync("oncall-critical", "UpstreamDown", "mem0", () => Task.CompletedTask, TimeSpan.FromSeconds(90));
         Assert.Equal("critical", alert["labels"]!["severity"]!.GetValue<string>());
-        Assert.Equal("monitoring/RUNBOOK.md#upstreamdown", alert["annotations"]!["runbook_url"]!.GetValue<string>());
-        Assert.StartsWith("Gateway upstream mem0 / ", alert["annotations"]!["summary"]!.GetValue<string>());
+        Assert.Equal(RunbookBase + "#upstreamdown", alert["annotations"]!["runbook_url"]!.GetValue<string>());
+        Assert.Equal("Gateway service mem0 has no healthy upstream destination", alert["annotations"]!["summary"]!.GetValue<string>());
         // the healthy upstreams stay quiet
         Assert.DoesNotContain(stack.Webhook.FiringAlerts("oncall-critical"), a => a["labels"]?["service"]?.GetValue<string>() == "openmemory");
     }

@@ -41,7 +41,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
         var tokenFile = LiveConfigs.TokenFile(dir);
         var options = new GatewayInstanceOptions();
-        // the gateway requires the token once it supports one (Gateway:Management:BearerTokenFile); Prometheus sends it
+        // the gateway requires the token (Gateway:Management:BearerTokenFile); Prometheus sends it
         options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
         options.Settings["Logging:LogLevel:Default"] = "Error";
         options.Settings["Logging:LogLevel:Yarp"] = "Error";
@@ -50,7 +50,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         // openmemory-ui gets no destination: a closed port, so its requests end in 502 and upstream errors.
         await using var gateway = await GatewayInstance.StartAsync(options);
 
-        var config = LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, RepoPaths.AlertRuleFiles, alertmanagerPort: null);
+        var config = LiveConfigs.Prometheus(tokenFile, gateway.ManagementPort, RepoPaths.RuleFiles, alertmanagerPort: null);
         await using var prometheus = await PrometheusServer.StartAsync(config);
 
         using var mem0Client = gateway.Client("mem0");
@@ -218,7 +218,8 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
                 failures.Add($"{dashboard.Uid}: ${variable.Name} has no values ({variable.Query})");
             }
 
-            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(Regex.Escape)) + ")";
+            // a regex inside a PromQL string: its backslashes (127\.0\.0\.1) are escaped once more, as Grafana does
+            values[variable.Name] = found.Count == 0 ? variable.AllValue ?? ".+" : "(" + string.Join('|', found.Select(v => Regex.Escape(v).Replace(@"\", @"\\"))) + ")";
         }
 
         return values;

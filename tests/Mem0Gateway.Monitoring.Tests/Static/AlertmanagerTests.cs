@@ -41,10 +41,32 @@ public sealed class AlertmanagerTests
     [InlineData("severity=warning alertname=HighErrorRate service=mem0", "team-warning")]
     [InlineData("severity=info alertname=Something", "blackhole")]
     [InlineData("alertname=NoSeverity", "team-warning")]
+    [InlineData("severity=none alertname=Watchdog", "watchdog")]
+    [InlineData("severity=warning alertname=UpstreamFlapping service=mem0 destination=mem0-1", "team-warning")]
+    [InlineData("severity=warning alertname=ServiceDown job=jaeger", "team-warning")]
+    [InlineData("severity=critical alertname=ServiceDown job=gateway", "oncall-critical")]
+    [InlineData("severity=critical alertname=PostgresDown job=postgres-exporter", "oncall-critical")]
+    [InlineData("severity=critical alertname=PrometheusRuleEvaluationFailures job=prometheus", "oncall-critical")]
+    [InlineData("severity=warning alertname=McpToolErrors service=openmemory tool=add_memories", "team-warning")]
     public async Task Alerts_are_routed_by_severity(string labels, string receiver)
     {
         var result = await Tools.RunAsync("amtool", ["config", "routes", "test", "--config.file=" + ConfigPath, "--verify.receivers=" + receiver, .. labels.Split(' ')]);
         Assert.True(result.ExitCode == 0, $"{labels} should reach {receiver}: " + result.Describe());
+    }
+
+    [Fact]
+    public async Task Every_alert_of_every_rule_file_reaches_the_receiver_of_its_severity()
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["critical"] = "oncall-critical", ["warning"] = "team-warning", ["info"] = "blackhole", ["none"] = "watchdog",
+        };
+        foreach (var (alert, severity) in Rules.Alerts.Select(a => (a.Alert!, a.Labels.Str("severity")!)).Distinct())
+        {
+            var result = await Tools.RunAsync("amtool", ["config", "routes", "test", "--config.file=" + ConfigPath,
+                "--verify.receivers=" + expected[severity], "alertname=" + alert, "severity=" + severity, "service=mem0"]);
+            Assert.True(result.ExitCode == 0, $"{alert} ({severity}) should reach {expected[severity]}: " + result.Describe());
+        }
     }
 
     [Fact]

@@ -159,7 +159,11 @@ public sealed class ComposeTests
     {
         var command = _compose.Service("prometheus").List("command").Cast<string>().Select(Compose.Interpolate).ToList();
         Assert.Contains("--storage.tsdb.retention.time=30d", command);
-        Assert.Contains("--enable-feature=exemplar-storage", command);
+        var features = command.Where(c => c.StartsWith("--enable-feature=", StringComparison.Ordinal))
+            .SelectMany(c => c["--enable-feature=".Length..].Split(',')).ToHashSet();
+        Assert.Contains("exemplar-storage", features);
+        // scrape_sample_limit, which ScrapeNearSampleLimit divides by
+        Assert.Contains("extra-scrape-metrics", features);
         Assert.Contains(_compose.Mounts("prometheus"), m => m.Target == "/etc/prometheus/secrets/gateway_metrics_token");
 
         var am = Yaml.LoadFile(RepoPaths.Monitoring("alertmanager.yml"));

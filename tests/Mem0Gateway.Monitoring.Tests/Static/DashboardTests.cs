@@ -1,10 +1,28 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Mem0Gateway.Monitoring.Tests.Support;
 
 namespace Mem0Gateway.Monitoring.Tests.Static;
 
-public sealed class DashboardTests
+public sealed partial class DashboardTests
 {
+    /// <summary>The gateway labels each metric carries, which the dashboard's variables filter.</summary>
+    private static readonly Dictionary<string, string[]> FilteredLabels = new()
+    {
+        ["mem0_gateway_requests_total"] = ["service", "route", "operation"],
+        ["mem0_gateway_request_duration_seconds"] = ["service", "route", "operation"],
+        ["mem0_gateway_stream_time_to_first_byte_seconds"] = ["service", "route", "operation"],
+        ["mem0_gateway_stream_duration_seconds"] = ["service", "route", "operation"],
+        ["mem0_gateway_responses_broken_total"] = ["service", "route", "operation"],
+        ["mem0_gateway_upstream_errors_total"] = ["service", "route"],
+        ["mem0_gateway_requests_in_flight"] = ["service"],
+        ["mem0_gateway_upstream_up"] = ["service"],
+        ["mem0_gateway_health_checks_total"] = ["service"],
+        ["mem0_gateway_health_check_duration_seconds"] = ["service"],
+        ["mem0_gateway_active_users"] = ["service"],
+        ["mem0_gateway_active_users_cluster"] = ["service"],
+    };
+
     private static readonly HashSet<string> AllowedPanelTypes = ["timeseries", "heatmap", "stat", "table"];
 
     [Fact]
@@ -93,6 +111,82 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void Every_gateway_query_applies_the_instance_and_label_filters()
+    {
+        foreach (var d in Dashboards.All.Where(d => d.IsGatewayDashboard))
+        {
+            var instance = d.Variables.SingleOrDefault(v => v.Name == "instance");
+            Assert.True(instance is { Type: "query", AllValue: ".+" }, $"{d.Uid}: no $instance variable");
+            Assert.Equal("label_values(up{job=\"gateway\"}, instance)", instance!.Query);
+            foreach (var t in d.Targets)
+            {
+                var where = $"{d.Uid} / {t.Panel}: {t.Expr}";
+                foreach (Match m in Selector().Matches(t.Expr))
+                {
+                    var metric = Contract.Family(m.Groups["metric"].Value);
+                    var matchers = m.Groups["matchers"].Success ? m.Groups["matchers"].Value : null;
+                    if (metric.EndsWith("_cluster", StringComparison.Ordinal) && matchers is null)
+                    {
+                        continue; // `unless on (...) x_cluster`: a presence test, the same on every replica
+                    }
+
+                    Assert.True(matchers is not null, $"{where}: {metric} without filters");
+                    if (!metric.EndsWith("_cluster", StringComparison.Ordinal))
+                    {
+                        Assert.True(matchers!.Contains("instance=~\"$instance\""), $"{where}: {metric} ignores $instance");
+                    }
+
+                    foreach (var label in FilteredLabels.GetValueOrDefault(metric, []))
+                    {
+                        Assert.True(matchers!.Contains($"{label}=~\"${label}\"") || matchers.Contains($"{label}=\""), $"{where}: {metric} ignores ${label}");
+                    }
+                }
+
+                foreach (Match m in JobGatewaySelector().Matches(t.Expr))
+                {
+                    Assert.True(m.Value.Contains("instance=~\"$instance\""), $"{where}: {m.Value} ignores $instance");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Time_series_use_rate_interval_and_only_tables_and_stats_use_the_dashboard_range()
+    {
+        foreach (var d in Dashboards.All)
+        {
+            foreach (var t in d.Targets)
+            {
+                foreach (Match m in RangeSelector().Matches(t.Expr))
+                {
+                    var range = m.Groups[1].Value;
+                    var allowed = range == "$__rate_interval" || (range == "$__range" && t.PanelType is "table" or "stat");
+                    Assert.True(allowed, $"{d.Uid} / {t.Panel}: [{range}] in a {t.PanelType} panel: {t.Expr}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Operations_show_the_MCP_outcome_ratio_and_active_users_per_instance_unless_cluster_wide()
+    {
+        var ops = Dashboards.All.Single(d => d.Uid == "mem0-gw-operations");
+        var outcomes = Assert.Single(ops.Targets, t => t.Panel == "MCP tool call outcomes (ratio)");
+        Assert.Contains("sum by (tool, outcome) (rate(mem0_gateway_mcp_tool_call_outcomes_total", outcomes.Expr);
+        Assert.Contains("/ ignoring (outcome) group_left sum by (tool)", outcomes.Expr);
+
+        // replicas' own estimates are never added up: the cluster-wide one (same on every replica: max) or one line per instance
+        var users = Assert.Single(ops.Targets, t => t.Expr.Contains("mem0_gateway_active_users{"));
+        Assert.StartsWith("max by (service, window) (mem0_gateway_active_users_cluster{", users.Expr);
+        Assert.Contains("unless on (service, window) mem0_gateway_active_users_cluster", users.Expr);
+        Assert.Contains("{{instance}}", ops.Panels.Single(p => p["title"]!.GetValue<string>() == users.Panel)["targets"]![0]!["legendFormat"]!.GetValue<string>());
+        foreach (var d in Dashboards.All)
+        {
+            Assert.DoesNotContain(d.Targets, t => Regex.IsMatch(t.Expr, @"sum[^(]*\(mem0_gateway_active_users\{"));
+        }
+    }
+
+    [Fact]
     public void Overview_and_operations_show_what_the_issue_asks_for()
     {
         var all = Dashboards.All.ToDictionary(d => d.Uid);
@@ -161,4 +255,13 @@ public sealed class DashboardTests
         Assert.Equal("file", provider.Str("type"));
         Assert.Equal("/etc/grafana/dashboards", provider.Map("options").Str("path"));
     }
+
+    [GeneratedRegex(@"(?<![:a-z0-9_])(?<metric>mem0_gateway_[a-z0-9_]+)(?![:a-z0-9_])(?:\{(?<matchers>[^}]*)\})?")]
+    private static partial Regex Selector();
+
+    [GeneratedRegex(@"\{[^}]*job=""gateway""[^}]*\}")]
+    private static partial Regex JobGatewaySelector();
+
+    [GeneratedRegex(@"\[([^\]]+)\]")]
+    private static partial Regex RangeSelector();
 }

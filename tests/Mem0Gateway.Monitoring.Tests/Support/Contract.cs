@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Mem0Gateway.Monitoring.Tests.Support;
 
-/// <summary>The gateway's metric names and label values from the shared contract (README "Metric reference").</summary>
+/// <summary>
+/// The gateway's metric names and label values the monitoring files may use (docs/metrics.md); MetricContractTests checks
+/// the names against the gateway's own registry.
+/// </summary>
 public static partial class Contract
 {
     public static readonly IReadOnlySet<string> GatewayMetrics = new HashSet<string>
@@ -10,10 +13,16 @@ public static partial class Contract
         "mem0_gateway_requests_total", "mem0_gateway_request_duration_seconds", "mem0_gateway_requests_in_flight",
         "mem0_gateway_upstream_errors_total", "mem0_gateway_stream_time_to_first_byte_seconds", "mem0_gateway_stream_duration_seconds",
         "mem0_gateway_upstream_up", "mem0_gateway_health_checks_total", "mem0_gateway_health_check_duration_seconds",
-        "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_active_users_cluster",
-        "mem0_gateway_active_users_store_up", "mem0_gateway_mcp_sessions_active",
+        "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_mcp_sessions_active",
         "mem0_gateway_mcp_sessions_total", "mem0_gateway_mcp_session_duration_seconds", "mem0_gateway_mcp_messages_total",
-        "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds",
+        "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds", "mem0_gateway_mcp_tool_call_outcomes_total",
+        "mem0_gateway_log_events_dropped_total",
+        // forwarding outcome
+        "mem0_gateway_responses_broken_total", "mem0_gateway_config_last_reload_successful",
+        // cluster-wide active users
+        "mem0_gateway_active_users_cluster", "mem0_gateway_active_users_store_up",
+        // authentication
+        "mem0_gateway_requests_by_auth_method_total", "mem0_gateway_api_key_requests_total",
     };
 
     public static readonly IReadOnlySet<string> ProcessMetrics = new HashSet<string>

@@ -49,24 +49,33 @@ public static class LiveConfigs
         return Yaml.Save(root);
     }
 
-    /// <summary>alerts.yml with every `for` shortened, so a test need not wait minutes; expressions and labels unchanged.</summary>
-    public static string AlertsWithShortFor(string directory, string duration = "1s")
+    /// <summary>
+    /// Every rule file with every alert's `for` shortened, so a test need not wait minutes; expressions and labels
+    /// unchanged. Returns the paths of the copies, in <paramref name="directory"/>.
+    /// </summary>
+    public static IReadOnlyList<string> RulesWithShortFor(string directory, string duration = "1s")
     {
-        var root = Yaml.LoadNode(RepoPaths.Monitoring("rules", "alerts.yml"));
-        foreach (var group in ((YamlSequenceNode)root.Get("groups")!).Children.Cast<YamlMappingNode>())
+        var paths = new List<string>();
+        foreach (var file in RepoPaths.RuleFiles)
         {
-            foreach (var rule in ((YamlSequenceNode)group.Get("rules")!).Children.Cast<YamlMappingNode>())
+            var root = Yaml.LoadNode(file);
+            foreach (var group in ((YamlSequenceNode)root.Get("groups")!).Children.Cast<YamlMappingNode>())
             {
-                if (rule.Get("for") is not null)
+                foreach (var rule in ((YamlSequenceNode)group.Get("rules")!).Children.Cast<YamlMappingNode>())
                 {
-                    rule.Set("for", new YamlScalarNode(duration));
+                    if (rule.Get("for") is not null)
+                    {
+                        rule.Set("for", new YamlScalarNode(duration));
+                    }
                 }
             }
+
+            var path = Path.Combine(directory, "short-for-" + Path.GetFileName(file));
+            File.WriteAllText(path, Yaml.Save(root));
+            paths.Add(path);
         }
 
-        var path = Path.Combine(directory, "alerts-short-for.yml");
-        File.WriteAllText(path, Yaml.Save(root));
-        return path;
+        return paths;
     }
 
     public static string Alertmanager(int webhookPort)

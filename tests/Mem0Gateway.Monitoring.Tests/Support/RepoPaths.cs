@@ -10,7 +10,8 @@ public static class RepoPaths
 
     public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    public static IReadOnlyList<string> AlertRuleFiles => [Monitoring("rules", "recording.yml"), Monitoring("rules", "alerts.yml"), Monitoring("rules", "replicas.yml")];
+    /// <summary>Every rule file, as prometheus.yml loads them (rules/*.yml): other teams add their own files there.</summary>
+    public static IReadOnlyList<string> RuleFiles => Directory.GetFiles(Monitoring("rules"), "*.yml").Order().ToList();
 
     public static IReadOnlyList<string> PromtoolTestFiles => Directory.GetFiles(Monitoring("tests"), "*.yml").Order().ToList();
 

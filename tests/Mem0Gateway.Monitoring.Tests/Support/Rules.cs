@@ -10,10 +10,10 @@ public static class Rules
             r.Str("expr")!, r.Str("for"), r.Map("labels"), r.Map("annotations"))))
         .ToList();
 
-    public static IReadOnlyList<Rule> Recording => Load(RepoPaths.Monitoring("rules", "recording.yml"));
+    /// <summary>All rules of all rule files, in load order.</summary>
+    public static IReadOnlyList<Rule> All => RepoPaths.RuleFiles.SelectMany(Load).ToList();
 
-    /// <summary>Aggregation across replicas: recording rules and alerts in one file.</summary>
-    public static IReadOnlyList<Rule> Replicas => Load(RepoPaths.Monitoring("rules", "replicas.yml"));
+    public static IReadOnlyList<Rule> Recording => All.Where(r => r.Record is not null).ToList();
 
-    public static IReadOnlyList<Rule> Alerts => Load(RepoPaths.Monitoring("rules", "alerts.yml"));
+    public static IReadOnlyList<Rule> Alerts => All.Where(r => r.Alert is not null).ToList();
 }

@@ -95,7 +95,7 @@ public sealed class PrometheusServer : ServerProcess
     private PrometheusServer(string config) : base("prometheus", (dir, port) =>
     [
         "--config.file=" + Path.Combine(dir, "prometheus.yml"), "--storage.tsdb.path=" + Path.Combine(dir, "data"),
-        $"--web.listen-address=127.0.0.1:{port}", "--enable-feature=exemplar-storage", "--log.level=warn",
+        $"--web.listen-address=127.0.0.1:{port}", "--enable-feature=exemplar-storage,extra-scrape-metrics", "--log.level=warn",
     ], "prometheus.yml", config)
     {
     }

@@ -59,7 +59,7 @@ public sealed class ConfigReloadTests
         var logs = new CapturedLogs();
         await using var stack = await GatewayWithUpstreams.StartAsync(o =>
         {
-            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.Settings["Logging:LogLevel:Mem0Gateway.Hosting"] = "Information";
             o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
         });
         var gateway = stack.Gateway;
@@ -97,7 +97,7 @@ public sealed class ConfigReloadTests
         var logs = new CapturedLogs();
         await using var stack = await GatewayWithUpstreams.StartAsync(o =>
         {
-            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.Settings["Logging:LogLevel:Mem0Gateway.Hosting"] = "Information";
             o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
         });
         var gateway = stack.Gateway;

@@ -3,48 +3,94 @@ using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Tests.Health;
 
-/// <summary>Passive health: an upstream answering 5xx is taken out of rotation for a while; impatient clients are not its fault.</summary>
+/// <summary>
+/// Passive health: transport failures take a destination out for a while; the upstream's own 5xx only where the cluster
+/// opts in; never the last destination; impatient clients are never the upstream's fault.
+/// </summary>
 public sealed class PassiveHealthTests
 {
     private static async Task<double> UpAsync(GatewayInstance gateway)
         => (await gateway.ScrapeAsync()).Sum("mem0_gateway_upstream_up", ("service", "mem0"), ("destination", "mem0-1"));
 
-    [Fact]
-    public async Task Repeated_500s_take_the_upstream_out_of_rotation_until_the_reactivation_period_ends()
+    private static async Task<double> UpAsync(GatewayInstance gateway, string destination)
+        => (await gateway.ScrapeAsync()).Sum("mem0_gateway_upstream_up", ("service", "mem0"), ("destination", destination));
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, int? upstreamStatus)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/memories?user_id=u");
+        if (upstreamStatus is { } status)
+        {
+            request.Headers.Add(FakeMem0Upstream.StatusHeader, status.ToString());
+        }
+
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Where_a_cluster_opts_in_repeated_500s_take_a_destination_out_but_never_the_last_one()
+    {
+        await using var second = await FakeMem0Upstream.StartAsync();
         await using var stack = await GatewayWithUpstreams.StartAsync(o =>
         {
+            o.Destinations["mem0"] = [o.Destinations["mem0"][0], second.BaseAddress];
             o.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Passive:ReactivationPeriod"] = "00:00:04";
             o.Settings["ReverseProxy:Clusters:mem0:Metadata:TransportAndServerErrorRate.DetectionWindow"] = "00:00:04";
+            o.Settings["ReverseProxy:Clusters:mem0:Metadata:TransportAndServerErrorRate.CountServerErrors"] = "true";
         });
         using var client = stack.Gateway.Client("mem0");
 
-        // The default minimal count is 10 requests in the window; all of these fail.
-        for (var i = 0; i < 10; i++)
+        // Both destinations answer 500: the first to reach the minimal count goes out, the other is then the last one.
+        for (var i = 0; i < 40; i++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/memories?user_id=u");
-            request.Headers.Add(FakeMem0Upstream.StatusHeader, "500");
-            using var response = await client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync(client, 500));
         }
 
-        // The active probe of /openapi.json still succeeds: only passive health saw the failures.
-        await Poll.UntilAsync(async () =>
-        {
-            using var response = await client.GetAsync("/memories?user_id=u");
-            return response.StatusCode == HttpStatusCode.ServiceUnavailable;
-        }, TimeSpan.FromSeconds(2), "requests answered 503 by the gateway");
-        Assert.Equal(0, await UpAsync(stack.Gateway));
-        var sentToUpstream = stack.Mem0.RequestsTo("GET", "/memories").Count();
+        var up = await UpAsync(stack.Gateway, "mem0-1") + await UpAsync(stack.Gateway, "mem0-2");
+        Assert.Equal(1, up);
 
-        var back = await Poll.UntilAsync(async () =>
+        // The last destination keeps serving: no 503 from the gateway for requests it can answer.
+        for (var i = 0; i < 5; i++)
         {
-            using var response = await client.GetAsync("/memories?user_id=u");
-            return response.StatusCode == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(10), "traffic flowing again after the reactivation period");
-        Assert.True(back >= TimeSpan.FromSeconds(2), $"back after {back}: the reactivation period was not observed");
+            Assert.Equal(HttpStatusCode.OK, await SendAsync(client, null));
+        }
+
+        var back = await Poll.UntilAsync(async () => await UpAsync(stack.Gateway, "mem0-1") + await UpAsync(stack.Gateway, "mem0-2") == 2,
+            TimeSpan.FromSeconds(15), "both destinations back after the reactivation period");
+        Assert.True(back >= TimeSpan.FromSeconds(1), $"back after {back}: the reactivation period was not observed");
+    }
+
+    [Fact]
+    public async Task By_default_the_upstreams_own_502s_are_counted_but_never_take_it_out()
+    {
+        // mem0 answers 502 when its LLM provider fails; auth, the dashboard and reads still work and must stay reachable.
+        await using var stack = await GatewayWithUpstreams.StartAsync();
+        using var client = stack.Gateway.Client("mem0");
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, await SendAsync(client, 502));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, null));
         Assert.Equal(1, await UpAsync(stack.Gateway));
-        Assert.Equal(sentToUpstream + 1, stack.Mem0.RequestsTo("GET", "/memories").Count());
+        var metrics = await stack.Gateway.ScrapeAsync();
+        Assert.Equal(30, metrics.Sum("mem0_gateway_upstream_errors_total", ("error", "upstream_5xx"), ("blame", "upstream_application")));
+        Assert.Equal(31, stack.Mem0.RequestsTo("GET", "/memories").Count());
+    }
+
+    [Fact]
+    public async Task Even_where_a_cluster_opts_in_a_lone_destination_is_never_taken_out_by_passive_health()
+    {
+        await using var stack = await GatewayWithUpstreams.StartAsync(o =>
+            o.Settings["ReverseProxy:Clusters:mem0:Metadata:TransportAndServerErrorRate.CountServerErrors"] = "true");
+        using var client = stack.Gateway.Client("mem0");
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, await SendAsync(client, 500));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(client, null));
+        Assert.Equal(1, await UpAsync(stack.Gateway));
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using Mem0Gateway.Metrics;
 using Prometheus;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Mem0Gateway.Health;
+namespace Mem0Gateway.Hosting;
 
 /// <summary>
 /// Counts yarp.json reloads and says once, in one line, why an edit was rejected. YARP keeps the last good config live
@@ -12,6 +12,7 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
 {
     private readonly Counter.Child _success;
     private readonly Counter.Child _failure;
+    private readonly Gauge _lastReloadSuccessful;
     private readonly ILogger<ConfigReloadListener> _logger;
     private int _applied;
     private int _failedInThisReload;
@@ -23,6 +24,8 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
         _failure = metrics.ConfigReloadsTotal.WithLabels("failure");
         _success.Publish();
         _failure.Publish();
+        _lastReloadSuccessful = metrics.ConfigLastReloadSuccessful;
+        _lastReloadSuccessful.Set(1);
         _logger = logger;
     }
 
@@ -55,12 +58,14 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
         // Said before counted: whoever sees the count can already read the line.
         Log.ReloadApplied(_logger);
         _success.Inc();
+        _lastReloadSuccessful.Set(1);
     }
 
     private void Fail(Exception exception)
     {
         Log.ReloadRejected(_logger, Describe(exception));
         _failure.Inc();
+        _lastReloadSuccessful.Set(0);
     }
 
     /// <summary>YARP's validation errors (one per problem) or the parse error with its line, without stack traces.</summary>
@@ -82,10 +87,10 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Proxy config reloaded from the changed config file.")]
+        [LoggerMessage(EventId = LogEventIds.ConfigReloaded, Level = LogLevel.Information, Message = "Proxy config reloaded from the changed config file.")]
         public static partial void ReloadApplied(ILogger logger);
 
-        [LoggerMessage(EventId = 4011, Level = LogLevel.Error,
+        [LoggerMessage(EventId = LogEventIds.ConfigReloadRejected, Level = LogLevel.Error,
             Message = "Proxy config edit rejected; the last good config stays live. {Reason}")]
         public static partial void ReloadRejected(ILogger logger, string reason);
     }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Mem0Gateway.Health;
+namespace Mem0Gateway.Hosting;
 
 /// <summary>
 /// Reports a config file that no longer parses (a JSON syntax error after an edit). The configuration system then

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Mem0Gateway.ActiveUsers;
+namespace Mem0Gateway.Proxy;
 
 /// <summary>Parses what was read from a peeked body; the span is only valid during the call.</summary>
 public delegate T BodyParser<out T>(ReadOnlySpan<byte> body);

@@ -1,9 +1,8 @@
-using Mem0Gateway.Logging;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
-namespace Mem0Gateway.Tests.Logging;
+namespace Mem0Gateway.Tests.Privacy;
 
 /// <summary>What an operator reads in url.path and url.query instead of what the client sent.</summary>
 public sealed class RequestUrlRedactorTests

@@ -1,4 +1,4 @@
-namespace Mem0Gateway.Hosting;
+namespace Mem0Gateway.Configuration;
 
 /// <summary>Graceful shutdown (<c>Gateway:Shutdown</c>).</summary>
 public sealed class ShutdownOptions

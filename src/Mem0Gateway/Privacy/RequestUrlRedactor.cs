@@ -1,9 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 
-namespace Mem0Gateway.Logging;
+namespace Mem0Gateway.Privacy;
 
 /// <summary>
 /// Makes a request's path and query safe to write to logs and spans: personal ids (user, agent, run, entity, session)

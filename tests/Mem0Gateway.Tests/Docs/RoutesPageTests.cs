@@ -2,17 +2,17 @@ using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Tests.Docs;
 
-/// <summary>The README's route table is what users read to find an operation: it must say what yarp.json does.</summary>
-public sealed class ReadmeRouteTableTests
+/// <summary>The routes page is what users read to find an operation: its table must say what yarp.json does.</summary>
+public sealed class RoutesPageTests
 {
     [Fact]
-    public void The_readme_route_table_matches_yarp_json_row_for_row()
+    public void The_route_table_of_the_routes_page_matches_yarp_json_row_for_row()
     {
-        var readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
-        var start = readme.IndexOf("<!-- routes:begin -->", StringComparison.Ordinal);
-        var end = readme.IndexOf("<!-- routes:end -->", StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, "README.md lacks the routes:begin/routes:end markers");
-        var rows = readme[start..end].Split('\n')
+        var page = File.ReadAllText(RepositoryPaths.Combine("docs", "routes.md"));
+        var start = page.IndexOf("<!-- routes:begin -->", StringComparison.Ordinal);
+        var end = page.IndexOf("<!-- routes:end -->", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "docs/routes.md lacks the routes:begin/routes:end markers");
+        var rows = page[start..end].Split('\n')
             .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
             .Select(l => l.Split('|').Select(c => c.Trim().Trim('`')).ToArray())
             .Select(c => (Route: c[1], Service: c[2], Methods: c[3], Path: c[4], Operation: c[5], Timeout: c[6]))

@@ -1,4 +1,4 @@
-namespace Mem0Gateway.Tracing;
+namespace Mem0Gateway.Configuration;
 
 /// <summary>The <c>service.name</c> of spans and log lines: <c>OTEL_SERVICE_NAME</c> when set, else "mem0-gateway".</summary>
 public static class TelemetryServiceName

@@ -1,4 +1,4 @@
-namespace Mem0Gateway.Metrics;
+namespace Mem0Gateway.Proxy;
 
 /// <summary>The request method reduced to the known HTTP methods; anything else is <c>_OTHER</c> (OTel's convention).</summary>
 public enum HttpMethodLabel

@@ -1,0 +1,22 @@
+namespace Mem0Gateway;
+
+/// <summary>
+/// Every event id the gateway's own log messages use, in one place so that ids stay unique and a log search by id
+/// finds one message. Ranges: 1-999 proxy, 4000-4099 upstream health and config reload,
+/// 4100-4199 active users.
+/// </summary>
+public static class LogEventIds
+{
+    public const int RequestObserverFailed = 1;
+    public const int RouteWithoutListener = 10;
+
+    public const int DestinationDown = 4001;
+    public const int DestinationUp = 4002;
+
+    public const int ConfigReloaded = 4010;
+    public const int ConfigReloadRejected = 4011;
+
+    public const int ActiveUserStoreDown = 4101;
+    public const int ActiveUserStoreBack = 4102;
+    public const int ActiveUserStoreWithoutSharedKey = 4103;
+}
