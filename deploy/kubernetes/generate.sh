@@ -15,6 +15,7 @@ import json, sys
 # session affinity sends a session's requests to the pod that holds it.
 destinations = {
     "mem0": {"mem0-1": "http://mem0:8888/"},
+    "mem0-dashboard": {"mem0-dashboard-1": "http://mem0-dashboard:3000/"},
     "openmemory": {
         "openmemory-1": "http://openmemory-mcp-0.openmemory-mcp:8765/",
         "openmemory-2": "http://openmemory-mcp-1.openmemory-mcp:8765/",

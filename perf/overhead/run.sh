@@ -110,6 +110,8 @@ start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port
     else overrides+=("ReverseProxy:Clusters:$a:Destinations:$b:Address=$up"); fi
   done < <(config_targets "$target_config")
   pick_port mgmt
+  # Every service listens, whichever stack the config picks (an older gateway ignores the key).
+  overrides+=("Gateway:Stack=all")
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
   if [ "$mode" = on ]; then
     envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf

@@ -20,6 +20,12 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             errors.AddWithoutValue("Services", "is empty: configure at least one service listener");
         }
 
+        var stacks = options.Services.Values.Select(s => s.Stack).Where(s => !string.IsNullOrEmpty(s)).Append(GatewayOptions.AllStacks);
+        if (!stacks.Contains(options.Stack, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add("Stack", options.Stack, $"must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}");
+        }
+
         var seen = new Dictionary<int, string> { [options.ManagementPort] = "management" };
         foreach (var (service, listener) in options.Services)
         {
@@ -35,6 +41,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         errors.RequireAtLeast("Limits:MaxRequestLineSize", limits.MaxRequestLineSize, 1);
         errors.RequirePositive("Limits:RequestHeadersTimeout", limits.RequestHeadersTimeout);
         errors.RequirePositive("Limits:KeepAliveTimeout", limits.KeepAliveTimeout);
+        errors.RequireAtLeast("Limits:MaxConcurrentConnections", limits.MaxConcurrentConnections, 1);
         if (!(limits.MinDataRateBytesPerSecond >= 0))
         {
             errors.Add("Limits:MinDataRateBytesPerSecond", limits.MinDataRateBytesPerSecond, "must be zero (off) or more");

@@ -1,3 +1,4 @@
+using Mem0Gateway.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
@@ -39,7 +40,7 @@ public static class HealthServiceCollectionExtensions
     {
         string[] tags = [GatewayHealthReportBuilder.DependencyTag];
         var postgres = dependencies.Postgres;
-        if (ReadSecret(postgres.ConnectionStringFile, postgres.ConnectionString, "Gateway:Dependencies:Postgres:ConnectionStringFile") is { } connectionString)
+        if (SecretFile.ReadOrInline(postgres.ConnectionStringFile, postgres.ConnectionString, "Gateway:Dependencies:Postgres:ConnectionStringFile") is { } connectionString)
         {
             checks.AddNpgSql(connectionString, name: "postgres", tags: tags, timeout: postgres.Timeout);
         }
@@ -60,27 +61,10 @@ public static class HealthServiceCollectionExtensions
                 throw new InvalidOperationException("Gateway:Dependencies:Llm:Enabled is true, but Gateway:Dependencies:Llm:Url is not an absolute URL.");
             }
 
-            var apiKey = ReadSecret(llm.ApiKeyFile, llm.ApiKey, "Gateway:Dependencies:Llm:ApiKeyFile");
+            var apiKey = SecretFile.ReadOrInline(llm.ApiKeyFile, llm.ApiKey, "Gateway:Dependencies:Llm:ApiKeyFile");
             services.AddSingleton(_ => new LlmReachabilityHealthCheck(url, apiKey, llm.Timeout));
             checks.Add(new HealthCheckRegistration("llm", sp => sp.GetRequiredService<LlmReachabilityHealthCheck>(), failureStatus: null, tags,
                 llm.Timeout + TimeSpan.FromSeconds(1)));
         }
-    }
-
-    /// <summary>A secret from its file (Docker/Kubernetes secrets) or inline; null when neither is set.</summary>
-    private static string? ReadSecret(string? file, string? inline, string fileKey)
-    {
-        if (!string.IsNullOrWhiteSpace(file))
-        {
-            if (!File.Exists(file))
-            {
-                throw new InvalidOperationException($"{fileKey} names a file that does not exist.");
-            }
-
-            var value = File.ReadAllText(file).Trim();
-            return value.Length == 0 ? null : value;
-        }
-
-        return string.IsNullOrWhiteSpace(inline) ? null : inline.Trim();
     }
 }

@@ -37,7 +37,7 @@ internal sealed partial class UpstreamHealthRegistry
     public void RecordProbe(ClusterState cluster, DestinationProbingResult result, TimeSpan? duration)
     {
         var record = GetRecord(cluster.ClusterId, result.Destination.DestinationId);
-        var healthy = result.Response is { IsSuccessStatusCode: true };
+        var healthy = ProbeVerdict.IsAlive(cluster, result.Response);
         lock (record)
         {
             record.LastProbeAt = _time.GetUtcNow();

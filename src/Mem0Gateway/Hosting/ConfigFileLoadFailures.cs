@@ -1,11 +1,12 @@
+using Mem0Gateway.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace Mem0Gateway.Hosting;
 
 /// <summary>
-/// Reports a config file that no longer parses (a JSON syntax error after an edit). The configuration system then
-/// keeps it out and YARP never hears of the edit, so the last good proxy config stays live; without this the edit would
-/// be ignored in silence.
+/// Reports a config file edit rejected before YARP sees it (deleted, emptied, not JSON, or leaving a service without its
+/// cluster or routes). The configuration source then keeps the last good values and YARP never hears of the edit, so
+/// the last good proxy config stays live; without this the edit would be ignored in silence.
 /// </summary>
 internal sealed class ConfigFileLoadFailures
 {
@@ -17,6 +18,11 @@ internal sealed class ConfigFileLoadFailures
         var failures = new ConfigFileLoadFailures();
         if (configuration is IConfigurationBuilder builder)
         {
+            foreach (var source in builder.Sources.OfType<FailClosedJsonFileSource>())
+            {
+                source.ReloadRejected += exception => failures.Failed?.Invoke(exception);
+            }
+
             foreach (var source in builder.Sources.OfType<FileConfigurationSource>())
             {
                 var previous = source.OnLoadException;

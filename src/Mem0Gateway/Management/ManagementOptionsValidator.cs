@@ -15,6 +15,12 @@ internal sealed class ManagementOptionsValidator : IValidateOptions<ManagementOp
             errors.AddWithoutValue("BearerToken", "contains whitespace, which an Authorization header cannot carry");
         }
 
+        // A missing or empty token file stops the start instead of turning auth off.
+        if (!string.IsNullOrWhiteSpace(options.BearerTokenFile) && !SecretFile.TryRead(options.BearerTokenFile, out _, out var problem))
+        {
+            errors.AddWithoutValue(nameof(ManagementOptions.BearerTokenFile), problem);
+        }
+
         return errors.Result;
     }
 }

@@ -197,9 +197,25 @@ public sealed class GatewayMetrics
             "mem0_gateway_mcp_tool_call_outcomes_total",
             "How MCP tool calls ended: result, error (JSON-RPC error), tool_error (an \"Error...\" result), timeout, abandoned (stream closed first), uncorrelated (result not observable).",
             new CounterConfiguration { LabelNames = ["tool", "client", "outcome"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        // Auth: the method is one of four values; the key label is a key's public 12-character prefix (or its keyed
+        // token), only for keys the upstream accepted, bounded by Gateway:Auth:MaxTrackedKeys with the rest as "other".
+        RequestsByAuthMethodTotal = factory.CreateCounter(
+            "mem0_gateway_requests_by_auth_method_total",
+            "Proxied requests by the credential they carried: api_key (X-API-Key), bearer (Authorization), cookie (mem0 session cookie) or none.",
+            new CounterConfiguration { LabelNames = ["service", "auth_method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        ApiKeyRequestsTotal = factory.CreateCounter(
+            "mem0_gateway_api_key_requests_total",
+            "Requests with an API key the upstream accepted (any answer but 401/403), by key prefix and status class.",
+            new CounterConfiguration { LabelNames = ["service", "key", "status_class"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
     }
 
     public CollectorRegistry Registry { get; }
+
+    public Counter RequestsByAuthMethodTotal { get; }
+
+    public Counter ApiKeyRequestsTotal { get; }
 
     public Counter RequestsTotal { get; }
 

@@ -14,6 +14,12 @@ internal sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
             errors.AddWithoutValue("HashKey", "is only whitespace; leave it empty for a random key per process");
         }
 
+        // An empty key file must not fall back to a random key (tokens that never join up across replicas).
+        if (!string.IsNullOrWhiteSpace(options.HashKeyFile) && !SecretFile.TryRead(options.HashKeyFile, out _, out var problem))
+        {
+            errors.AddWithoutValue(nameof(PrivacyOptions.HashKeyFile), problem);
+        }
+
         return errors.Result;
     }
 }

@@ -60,6 +60,9 @@ public sealed class ProxyRequestContext
     /// lifetime is a session, not a latency.</summary>
     public bool IsEventStream { get; private set; }
 
+    /// <summary>A UI's server-side call, by <see cref="ServerSideCallPolicy"/>; decided when the request starts.</summary>
+    public bool IsServerSideCall { get; internal set; }
+
     /// <summary>The YARP destination id the request went to, when one was chosen.</summary>
     public string? DestinationId { get; private set; }
 

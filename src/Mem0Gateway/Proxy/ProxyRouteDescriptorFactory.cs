@@ -7,10 +7,15 @@ internal sealed partial class ProxyRouteDescriptorFactory
 {
     private readonly ServiceListenerMap _listeners;
     private readonly ILogger<ProxyRouteDescriptorFactory> _logger;
+    private readonly Configuration.GatewayOptions _gateway;
 
-    public ProxyRouteDescriptorFactory(ServiceListenerMap listeners, ILogger<ProxyRouteDescriptorFactory> logger)
+    public ProxyRouteDescriptorFactory(
+        ServiceListenerMap listeners,
+        Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions> gateway,
+        ILogger<ProxyRouteDescriptorFactory> logger)
     {
         _listeners = listeners;
+        _gateway = gateway.Value;
         _logger = logger;
     }
 
@@ -23,7 +28,8 @@ internal sealed partial class ProxyRouteDescriptorFactory
         var streaming = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Streaming) is { } flag
             && bool.TryParse(flag, out var isStreaming) && isStreaming;
         var port = _listeners.PortOf(service);
-        if (port == 0)
+        // A service of a stack that is not run has no listener on purpose.
+        if (port == 0 && !_gateway.Services.ContainsKey(service))
         {
             Log.RouteWithoutListener(_logger, route.RouteId, service);
         }

@@ -27,7 +27,7 @@ public static class TracingServiceCollectionExtensions
 
         services.AddSingleton<IProxyRequestObserver, ProxyTraceObserver>();
         var managementPort = options.ManagementPort;
-        var exportOverOtlp = IsOtlpExportConfigured(configuration);
+        var exportOverOtlp = TraceExportTarget.Endpoint(configuration) is not null;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(TelemetryServiceName.From(configuration)))
             .WithTracing(tracing =>
@@ -58,8 +58,4 @@ public static class TracingServiceCollectionExtensions
     }
 
     private const string SamplerVariable = "OTEL_TRACES_SAMPLER";
-
-    private static bool IsOtlpExportConfigured(IConfiguration configuration)
-        => !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
-            || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 }

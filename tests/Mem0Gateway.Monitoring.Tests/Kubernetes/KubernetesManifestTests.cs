@@ -82,7 +82,7 @@ public sealed class KubernetesManifestTests
     {
         var services = (await RenderedManifests.ProductionObjectsAsync()).Where(o => o.Str("kind") == "Service").ToList();
         var targets = services.SelectMany(s => s.Map("spec").List("ports").Select(p => p.Map().Str("targetPort"))).Order().ToList();
-        Assert.Equal(["management", "mem0", "openmemory", "openmemory-ui"], targets);
+        Assert.Equal(["management", "mem0", "mem0-dashboard", "openmemory", "openmemory-ui"], targets);
         Assert.All(services, s => Assert.Single(s.Map("spec").List("ports")));
 
         var policy = (await ObjectAsync("NetworkPolicy")).Map("spec");
@@ -114,7 +114,7 @@ public sealed class KubernetesManifestTests
             }
         }
 
-        Assert.Equal(7, selectors.Count);
+        Assert.Equal(8, selectors.Count);
         foreach (var (name, selector) in selectors)
         {
             Assert.True(selector.Count > 0, $"{name} selects nothing");

@@ -60,6 +60,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         {
             await Traffic.Mem0RoundAsync(mem0Client, round, failOne: round % 4 == 0);
             await Traffic.OpenMemoryRoundAsync(omClient);
+            await Traffic.AuthRoundAsync(mem0Client, round);
             using var ui = await uiClient.GetAsync("/");
             if (round % 4 == 1)
             {
