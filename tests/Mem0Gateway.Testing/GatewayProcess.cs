@@ -88,8 +88,6 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public HttpClient Client(string service) => GatewayTestConfig.CreateClient(_config.ServicePorts[service]);
 
-    public IReadOnlyDictionary<string, int> ServicePorts => _config.ServicePorts;
-
     public async Task<MetricsSnapshot> ScrapeAsync() => new(await Management.GetStringAsync("/metrics"));
 
     /// <summary>What an orchestrator sends to stop a container.</summary>
