@@ -3,7 +3,7 @@ namespace Mem0Gateway;
 /// <summary>
 /// Every event id the gateway's own log messages use, in one place so that ids stay unique and a log search by id
 /// finds one message. Ranges: 1-999 proxy, 1000-1099 start-up summary, 4000-4099 upstream health and config reload,
-/// 7000-7099 status page.
+/// 4100-4199 active users, 7000-7099 status page.
 /// </summary>
 public static class LogEventIds
 {
@@ -21,6 +21,10 @@ public static class LogEventIds
 
     public const int ConfigReloaded = 4010;
     public const int ConfigReloadRejected = 4011;
+
+    public const int ActiveUserStoreDown = 4101;
+    public const int ActiveUserStoreBack = 4102;
+    public const int ActiveUserStoreWithoutSharedKey = 4103;
 
     public const int StatusPageSampleFailed = 7001;
 }

@@ -41,11 +41,12 @@ public sealed class GatewayInstance : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var config = GatewayTestConfig.Create(options);
-            var app = GatewayApplication.Create(["--config", config.ConfigPath], options.ConfigureBuilder);
+            var configPath = options.PlaceConfig?.Invoke(config.ConfigPath) ?? config.ConfigPath;
+            var app = GatewayApplication.Create(["--config", configPath], options.ConfigureBuilder);
             try
             {
                 await app.StartAsync();
-                return new GatewayInstance(app, config.ServicePorts, config.ManagementPort, config.Directory, config.ConfigPath);
+                return new GatewayInstance(app, config.ServicePorts, config.ManagementPort, config.Directory, configPath);
             }
             catch (IOException) when (attempt < 3)
             {

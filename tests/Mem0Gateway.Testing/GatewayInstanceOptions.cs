@@ -26,6 +26,9 @@ public sealed class GatewayInstanceOptions
     /// <summary>A last edit of the generated config before it is written.</summary>
     public Action<JsonObject>? EditConfig { get; set; }
 
+    /// <summary>Moves the written config file into another layout (e.g. a ConfigMap mount) and returns the path to start with.</summary>
+    public Func<string, string>? PlaceConfig { get; set; }
+
     /// <summary>Extra registrations, e.g. an in-memory span exporter.</summary>
     public Action<WebApplicationBuilder>? ConfigureBuilder { get; set; }
 }

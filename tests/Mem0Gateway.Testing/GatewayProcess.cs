@@ -88,6 +88,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public HttpClient Client(string service) => GatewayTestConfig.CreateClient(_config.ServicePorts[service]);
 
+    public async Task<MetricsSnapshot> ScrapeAsync() => new(await Management.GetStringAsync("/metrics"));
+
     /// <summary>What an orchestrator sends to stop a container.</summary>
     public void SendSigterm()
     {

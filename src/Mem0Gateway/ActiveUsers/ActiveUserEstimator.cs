@@ -19,11 +19,14 @@ public sealed class ActiveUserEstimator
     private readonly ConcurrentDictionary<string, SlidingDistinctCounter> _services = new(StringComparer.Ordinal);
     private readonly string[] _configuredServices;
     private readonly Lock _scrapeLock = new();
+    private readonly RedisActiveUserStore? _clusterStore;
     private byte[]? _scratch;
 
-    public ActiveUserEstimator(PersonalIdProtector protector, IOptions<ActiveUsersOptions> options, IOptions<GatewayOptions> gateway, TimeProvider time)
+    public ActiveUserEstimator(PersonalIdProtector protector, IOptions<ActiveUsersOptions> options, IOptions<GatewayOptions> gateway, TimeProvider time,
+        RedisActiveUserStore? clusterStore = null)
     {
         _protector = protector;
+        _clusterStore = clusterStore;
         _time = time;
         _precision = options.Value.Precision;
         _configuredServices = gateway.Value.Services.Keys.ToArray();
@@ -47,6 +50,7 @@ public sealed class ActiveUserEstimator
         }
 
         counter.Add(hash, _time.GetUtcNow());
+        _clusterStore?.Enqueue(service, hash);
     }
 
     /// <summary>The estimate for one service and window; 0 for a service that has named no user.</summary>
@@ -65,15 +69,30 @@ public sealed class ActiveUserEstimator
         }
     }
 
-    /// <summary>Sets <c>mem0_gateway_active_users</c> for every configured service and window.</summary>
+    /// <summary>
+    /// Sets <c>mem0_gateway_active_users</c> (this replica) for every configured service and window and, with a
+    /// cluster store, <c>mem0_gateway_active_users_cluster</c>: the store's count, or this replica's while it is down.
+    /// </summary>
     public void UpdateGauges(GatewayMetrics metrics)
     {
+        var storeUp = _clusterStore?.IsUp ?? false;
         foreach (var service in _configuredServices.Union(_services.Keys))
         {
             foreach (var window in ActiveUserWindow.All)
             {
-                metrics.ActiveUsers.WithLabels(service, window.Label).Set(Math.Round(Estimate(service, window)));
+                var local = Math.Round(Estimate(service, window));
+                metrics.ActiveUsers.WithLabels(service, window.Label).Set(local);
+                if (_clusterStore is not null)
+                {
+                    var cluster = storeUp && _clusterStore.TryGetCount(service, window, out var count) ? count : local;
+                    metrics.ActiveUsersCluster.WithLabels(service, window.Label).Set(cluster);
+                }
             }
+        }
+
+        if (_clusterStore is not null)
+        {
+            metrics.ActiveUsersStoreUp.Set(storeUp ? 1 : 0);
         }
     }
 

@@ -12,6 +12,20 @@ internal sealed class ActiveUsersOptionsValidator : IValidateOptions<ActiveUsers
         errors.RequireAtLeast("MaxBodyPeekBytes", options.MaxBodyPeekBytes, 0);
         errors.RequireNames("BodyRoutes", options.BodyRoutes);
         errors.RequireNames("IgnoreQueryRoutes", options.IgnoreQueryRoutes);
+        errors.RequirePositive("RedisFlushInterval", options.RedisFlushInterval);
+        errors.RequireAtLeast("MaxPendingRedisWrites", options.MaxPendingRedisWrites, 1);
+        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        {
+            try
+            {
+                StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString);
+            }
+            catch (ArgumentException)
+            {
+                // The value is not echoed: a connection string may hold a password.
+                errors.AddWithoutValue("RedisConnectionString", "is not a StackExchange.Redis connection string");
+            }
+        }
         return errors.Result;
     }
 }

@@ -26,6 +26,11 @@ public static class UserActivityServiceCollectionExtensions
         {
             services.TryAddSingleton(TimeProvider.System);
             services.AddSingleton<ActiveUserEstimator>();
+            if (!string.IsNullOrWhiteSpace(activeUsers.RedisConnectionString))
+            {
+                services.AddSingleton<RedisActiveUserStore>();
+                services.AddHostedService(sp => sp.GetRequiredService<RedisActiveUserStore>());
+            }
         }
 
         if (mcp.Enabled)

@@ -17,6 +17,15 @@ internal sealed class FailClosedJsonFileProvider : ConfigurationProvider, IDispo
     {
         _source = source;
         _files = new PhysicalFileProvider(System.IO.Path.GetDirectoryName(source.Path)!);
+        if (new FileInfo(source.Path).LinkTarget is not null)
+        {
+            // A symlinked file (a Kubernetes ConfigMap mount: yarp.json -> ..data/yarp.json, updated by renaming a
+            // new ..data link over the old one) is polled: the swap never touches yarp.json itself, so a watcher of
+            // it hears nothing, while polling reads the final target's write time and sees the new file.
+            _files.UsePollingFileWatcher = true;
+            _files.UseActivePolling = true;
+        }
+
         var fileName = System.IO.Path.GetFileName(source.Path);
         _watch = ChangeToken.OnChange(() => _files.Watch(fileName), () => _ = ReloadAfterDelayAsync());
     }

@@ -7,6 +7,7 @@ using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.SessionAffinity;
 using Mem0Gateway.StatusPage;
 using Mem0Gateway.Tracing;
 using Microsoft.Extensions.Options;
@@ -48,6 +49,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayTracing(builder.Configuration, gateway);
         builder.AddGatewayLogging(gateway);
         builder.Services.AddGatewayPrivacy(builder.Configuration);
+        builder.Services.AddGatewaySessionAffinity();
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);

@@ -141,8 +141,18 @@ public sealed class GatewayMetrics
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
         ActiveUsers = factory.CreateGauge(
             "mem0_gateway_active_users",
-            "Estimated distinct mem0 users that made a request in the window (HyperLogLog over keyed hashes; see the README for the error bound).",
+            "Estimated distinct mem0 users that made a request in the window, seen by THIS replica only: never sum across replicas (HyperLogLog over keyed hashes; see the README for the error bound; cluster-wide: mem0_gateway_active_users_cluster).",
             new GaugeConfiguration { LabelNames = ["service", "window"] });
+
+        ActiveUsersCluster = factory.CreateGauge(
+            "mem0_gateway_active_users_cluster",
+            "Estimated distinct mem0 users over all replicas (Redis HyperLogLog); every replica reports the same value, so aggregate with max, never sum. While Redis is unreachable: this replica's own estimate (see mem0_gateway_active_users_store_up).",
+            new GaugeConfiguration { LabelNames = ["service", "window"] });
+
+        ActiveUsersStoreUp = factory.CreateGauge(
+            "mem0_gateway_active_users_store_up",
+            "1 while the shared active-user store (Redis) answers, 0 while it does not and the cluster count falls back to this replica's estimate. Absent when no store is configured.",
+            new GaugeConfiguration { SuppressInitialValue = true });
 
         McpSessionsActive = factory.CreateGauge(
             "mem0_gateway_mcp_sessions_active",
@@ -245,6 +255,10 @@ public sealed class GatewayMetrics
     public Counter LogEventsDropped { get; }
 
     public Gauge ActiveUsers { get; }
+
+    public Gauge ActiveUsersCluster { get; }
+
+    public Gauge ActiveUsersStoreUp { get; }
 
     public Gauge McpSessionsActive { get; }
 

@@ -61,6 +61,19 @@ public sealed class PersonalIdProtector
         return Hash64Of(mac);
     }
 
+    /// <summary>
+    /// A 32-byte key for another keyed purpose (e.g. session affinity hints), derived from the same secret so every
+    /// replica that shares <see cref="PrivacyOptions.HashKey"/> derives the same one. The input starts with 0xFF, a
+    /// byte no UTF-8 id can contain, so no <see cref="Protect"/> token ever reveals part of a derived key.
+    /// </summary>
+    public byte[] DeriveKey(string purpose)
+    {
+        var input = new byte[1 + Encoding.UTF8.GetByteCount(purpose)];
+        input[0] = 0xFF;
+        Encoding.UTF8.GetBytes(purpose, input.AsSpan(1));
+        return HMACSHA256.HashData(_key, input);
+    }
+
     private static ulong Hash64Of(ReadOnlySpan<byte> mac) => BinaryPrimitives.ReadUInt64LittleEndian(mac);
 
     private void ComputeMac(ReadOnlySpan<char> id, Span<byte> mac)

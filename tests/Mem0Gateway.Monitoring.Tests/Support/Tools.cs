@@ -21,6 +21,9 @@ public static class Tools
         ["git"] = "git",
         ["curl"] = "curl",
         ["python3"] = "python3",
+        ["kubectl"] = "kubectl",
+        ["node"] = "nodejs",
+        ["npm"] = "npm",
     };
 
     public static string Require(string name)

@@ -14,6 +14,14 @@ public static class Yaml
         return (Dictionary<string, object?>)Convert(stream.Documents[0].RootNode)!;
     }
 
+    /// <summary>Every document of a multi-document stream (kubectl kustomize output), empty ones skipped.</summary>
+    public static List<Dictionary<string, object?>> LoadAll(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return stream.Documents.Select(d => Convert(d.RootNode)).OfType<Dictionary<string, object?>>().ToList();
+    }
+
     private static object? Convert(YamlNode node) => node switch
     {
         YamlMappingNode map => map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => Convert(kv.Value)),
