@@ -14,6 +14,6 @@ COPY --from=build /out ./
 # the published output holds the default yarp.json; docker-compose.yml bind-mounts ./yarp.json over it so edits are picked up live
 ENV MEM0GW_CONFIG=/app/yarp.json
 # client ports (mem0 API, OpenMemory API + MCP, OpenMemory UI) and the management port (/metrics, /health/*)
-EXPOSE 18888 18765 13000 19464
+EXPOSE 18888 13030 18765 13000 19464
 USER $APP_UID
 ENTRYPOINT ["dotnet", "Mem0Gateway.dll"]

@@ -75,10 +75,12 @@ start_fake() { # workdir -> fake_pid fake_port fake_mcp_port (fake mem0 + OpenMe
 
 start_gateway() { # workdir name mem0-upstream-url openmemory-upstream-url [extra env...] -> gw_pid gw_port gw_om_port gw_mgmt_port
   local dir=$1 name=$2 up=$3 omup=$4; shift 4
-  pick_port gw_port; pick_port gw_om_port; pick_port gw_mgmt_port; local ui; pick_port ui
+  pick_port gw_port; pick_port gw_om_port; pick_port gw_mgmt_port; local ui dash; pick_port ui; pick_port dash
+  # Both stacks run: the MCP and SSE loads need OpenMemory's listener.
   env ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1 "$@" dotnet "$gw_dll" --config "$perf_root/yarp.json" \
-    Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$gw_mgmt_port \
+    Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$gw_mgmt_port Gateway:Stack=all \
     Gateway:Services:mem0:Port=$gw_port Gateway:Services:openmemory:Port=$gw_om_port Gateway:Services:openmemory-ui:Port=$ui \
+    Gateway:Services:mem0-dashboard:Port=$dash ReverseProxy:Clusters:mem0-dashboard:Destinations:mem0-dashboard-1:Address=$omup \
     ReverseProxy:Clusters:mem0:Destinations:mem0-1:Address=$up \
     ReverseProxy:Clusters:openmemory:Destinations:openmemory-1:Address=$omup \
     ReverseProxy:Clusters:openmemory-ui:Destinations:openmemory-ui-1:Address=$omup \

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The one command that runs every test of Mem0Gateway on a fresh Debian machine with the .NET 10 SDK:
-# installs the real servers the tests drive (Prometheus, Alertmanager, PostgreSQL, wrk, nginx), builds, runs all
+# installs the real servers the tests drive (Prometheus, Alertmanager, PostgreSQL, wrk, nginx, Chromium), builds, runs all
 # test projects, and ends with the line "Tests: N passed, M failed". Exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-packages=(prometheus prometheus-alertmanager postgresql wrk nginx curl python3 git)
+packages=(prometheus prometheus-alertmanager postgresql wrk nginx curl python3 git chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

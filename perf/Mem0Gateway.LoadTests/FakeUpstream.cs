@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Mem0Gateway.LoadTests;
 
 /// <summary>
-/// A fake mem0 REST API plus the OpenMemory MCP SSE endpoints, answering like mem0 (facts: mem0-api.md
-/// §1.2, §2.3). Used by the tests and by the benchmark scripts. Listens on 127.0.0.1 only.
+/// A fake mem0 REST API plus the OpenMemory MCP SSE endpoints, answering like mem0 and
+/// OpenMemory do. Used by the tests and by the benchmark scripts. Listens on 127.0.0.1 only.
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
@@ -203,7 +203,7 @@ public sealed class FakeUpstream : IAsyncDisposable
                     ch.Writer.TryWrite(reply);
                 });
             }
-            // OpenMemory answers every POST with 200 {"status":"ok"}, even for unknown sessions (facts §2.3)
+            // OpenMemory answers every POST with 200 {"status":"ok"}, even for unknown sessions
             await Json(ctx, """{"status":"ok"}""");
         }
         app.MapPost("/mcp/messages/", Message);

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Mem0Gateway.LoadTests;
 
-/// <summary>mem0-shaped request bodies (facts: mem0-api.md §7), pre-encoded per user.</summary>
+/// <summary>mem0-shaped request bodies, pre-encoded per user.</summary>
 public sealed class Bodies
 {
     public readonly byte[][] Add, Search;
@@ -210,7 +210,7 @@ public sealed class Mem0Scenario : Scenario
 }
 
 /// <summary>
-/// MCP tool call over the SSE transport (facts: mem0-api.md §2.3, §7): open the stream, read the endpoint
+/// MCP tool call over the SSE transport: open the stream, read the endpoint
 /// event, POST initialize, notifications/initialized and tools/call, read each result from the stream.
 /// </summary>
 public sealed class McpSseScenario(RunOptions o) : Scenario

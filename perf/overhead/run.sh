@@ -110,6 +110,8 @@ start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port
     else overrides+=("ReverseProxy:Clusters:$a:Destinations:$b:Address=$up"); fi
   done < <(config_targets "$target_config")
   pick_port mgmt
+  # Every service listens, whichever stack the config picks (an older gateway ignores the key).
+  overrides+=("Gateway:Stack=all")
   local -a envs=(ASPNETCORE_ENVIRONMENT=Production DOTNET_NOLOGO=1)
   if [ "$mode" = on ]; then
     envs+=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
@@ -269,7 +271,7 @@ END {
     n = k["gw_on"]
     for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["gw_off", j]; thr = median(a, n)
     for (j = 1; j <= n; j++) a[j] = (C["gw_off", j] > 0 ? C["gw_on", j] / C["gw_off", j] : 0); cpr = median(a, n)
-    printf "\n## Targets (issue 6)\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
+    printf "\n## Targets\n\nRatios are medians of per-round ratios.\n\n| target | measured | met |\n|---|--:|---|\n"
     v = thr; printf "| instrumented >= 0.95x instrumentation-off throughput | %.3f | %s |\n", v, (v >= 0.95 ? "yes" : "NO")
     v = cpr; printf "| instrumented <= 1.10x instrumentation-off CPU per request | %.3f | %s |\n", v, (v <= 1.10 ? "yes" : "NO")
     if ("nginx" in rps) { for (j = 1; j <= n; j++) a[j] = R["gw_on", j] / R["nginx", j]; v = median(a, n)

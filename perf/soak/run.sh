@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 10-minute steady-load soak of the gateway (issue 7 item 7): constant mixed mem0 load plus MCP SSE sessions,
+# 10-minute steady-load soak of the gateway: constant mixed mem0 load plus MCP SSE sessions,
 # with 10,000 generated users so that per-user label cardinality would show up. Every --interval it records the
 # gateway's RSS, open fds (/proc/<pid>/fd), threads and the number of /metrics series, and ends with a summary.
 # Usage: perf/soak/run.sh [--duration 600] [--rate 200] [--mcp-rate 2] [--interval 10] [--users 10000] [--out DIR]

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace Mem0Gateway.Testing;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 that answers like the mem0 REST API and the OpenMemory API (shapes from
-/// shared/facts/mem0-api.md), records every request it receives, and plays OpenMemory's MCP SSE transport.
+/// A real HTTP server on 127.0.0.1 that answers like the mem0 REST API and the OpenMemory API (their documented
+/// response shapes), records every request it receives, and plays OpenMemory's MCP SSE transport.
 /// Test hooks travel as request headers, so paths stay exactly what a mem0 client sends:
 /// <c>x-test-delay-ms</c> (answer late), <c>x-test-status</c> (answer with that status),
 /// <c>x-test-response-bytes</c> (stream a body of that size).

@@ -16,6 +16,8 @@ public sealed class GatewayInstanceOptions
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Logging:LogLevel:Default"] = "Warning",
+        // The services most tests were written against (mem0 + OpenMemory API + UI); the mem0 dashboard's tests pick "mem0" or "all".
+        ["Gateway:Stack"] = "openmemory",
     };
 
     /// <summary>Switches the active health probes off, so only the test decides when a destination is probed.</summary>

@@ -24,6 +24,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public HttpClient Management { get; }
 
+    public IReadOnlyDictionary<string, int> ServicePorts => _config.ServicePorts;
+
+    public int ManagementPort => _config.ManagementPort;
+
     public IReadOnlyCollection<string> StandardOutput => _stdout;
 
     public IReadOnlyCollection<string> StandardError => _stderr;
@@ -32,11 +36,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static async Task<GatewayProcess> StartAsync(GatewayInstanceOptions? options = null, IDictionary<string, string>? environment = null)
+    /// <param name="arguments">Command-line arguments after <c>--config PATH</c> (say <c>--log-format pretty</c>).</param>
+    public static async Task<GatewayProcess> StartAsync(GatewayInstanceOptions? options = null, IDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? arguments = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var gateway = Launch(GatewayTestConfig.Create(options ?? new GatewayInstanceOptions()), environment);
+            var gateway = Launch(GatewayTestConfig.Create(options ?? new GatewayInstanceOptions()), environment, arguments ?? []);
             try
             {
                 await gateway.WaitUntilListeningAsync();
@@ -50,7 +56,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    private static GatewayProcess Launch(GatewayTestConfig config, IDictionary<string, string>? environment)
+    private static GatewayProcess Launch(GatewayTestConfig config, IDictionary<string, string>? environment, IReadOnlyList<string> arguments)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mem0Gateway.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -61,6 +67,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = config.Directory,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;

@@ -17,6 +17,12 @@ public enum UpstreamFault
     SlowLoris,
     /// <summary>Reads the request, then resets before any response byte.</summary>
     ResetBeforeResponse,
+    /// <summary>Answers 101 Switching Protocols to whatever was asked, upgrade or not.</summary>
+    UnaskedUpgrade,
+    /// <summary>Answers with a status line that is not HTTP.</summary>
+    MalformedResponse,
+    /// <summary>Sends <c>text/event-stream</c> headers at once, then its first event only after <see cref="MisbehavingUpstream.Release"/>.</summary>
+    EventStreamHeldFirstEvent,
 }
 
 /// <summary>A raw TCP server on 127.0.0.1 that speaks just enough HTTP/1.1 to fail in one precise way.</summary>
@@ -25,6 +31,7 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _connections;
 
     public MisbehavingUpstream(UpstreamFault fault)
@@ -42,6 +49,9 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Lets a held event stream send its first event.</summary>
+    public void Release() => _released.TrySetResult();
 
     private async Task AcceptAsync()
     {
@@ -94,6 +104,20 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
                     break;
                 case UpstreamFault.ResetBeforeResponse:
                     socket.LingerState = new LingerOption(true, 0);
+                    break;
+                case UpstreamFault.UnaskedUpgrade:
+                    await SendAsync(socket, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\nConnection: Upgrade\r\n\r\n");
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    break;
+                case UpstreamFault.MalformedResponse:
+                    await SendAsync(socket, "HTTP/1.1 2OO Fine\r\nContent-Length: 2\r\n\r\n{}");
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
+                    break;
+                case UpstreamFault.EventStreamHeldFirstEvent:
+                    await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nContent-Length: 19\r\n\r\n");
+                    await _released.Task.WaitAsync(_stop.Token);
+                    await SendAsync(socket, "event: hi\ndata: 1\n\n");
+                    await Task.Delay(Timeout.Infinite, _stop.Token);
                     break;
             }
         }

@@ -25,7 +25,7 @@ public sealed class ActiveUserEstimator
     {
         _protector = protector;
         _time = time;
-        _precision = Math.Clamp(options.Value.Precision, HyperLogLog.MinPrecision, HyperLogLog.MaxPrecision);
+        _precision = options.Value.Precision;
         _configuredServices = gateway.Value.Services.Keys.ToArray();
     }
 

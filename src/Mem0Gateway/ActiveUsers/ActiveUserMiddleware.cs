@@ -64,6 +64,6 @@ internal sealed class ActiveUserMiddleware
 
         public FrozenSet<string> IgnoreQueryRoutes { get; } = options.IgnoreQueryRoutes.ToFrozenSet(StringComparer.Ordinal);
 
-        public int MaxBodyPeekBytes { get; } = Math.Max(0, options.MaxBodyPeekBytes);
+        public int MaxBodyPeekBytes { get; } = options.MaxBodyPeekBytes;
     }
 }

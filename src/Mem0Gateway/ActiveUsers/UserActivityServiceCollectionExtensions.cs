@@ -12,8 +12,8 @@ public static class UserActivityServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayUserActivity(this IServiceCollection services, IConfiguration configuration, GatewayOptions gateway)
     {
-        services.AddOptions<ActiveUsersOptions>().Bind(configuration.GetSection(ActiveUsersOptions.SectionName));
-        services.AddOptions<McpOptions>().Bind(configuration.GetSection(McpOptions.SectionName));
+        services.AddGatewayOptions<ActiveUsersOptions, ActiveUsersOptionsValidator>(ActiveUsersOptions.SectionName);
+        services.AddGatewayOptions<McpOptions, McpOptionsValidator>(McpOptions.SectionName);
         if (!gateway.Metrics.Enabled)
         {
             return services;

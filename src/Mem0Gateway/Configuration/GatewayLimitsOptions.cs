@@ -18,8 +18,18 @@ public sealed class GatewayLimitsOptions
     /// <summary>How long a client may take to send its headers: a slow-loris client is cut off after this.</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Idle keep-alive connections are closed after this.</summary>
+    /// <summary>
+    /// Idle connections are closed after this: between requests, and before the first one (a connection opened and left
+    /// silent). Bounds how long an idle flood can hold a listener's connection budget.
+    /// </summary>
     public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>
+    /// Open connections each listener (every service port, and the management port) accepts at once; a connection over
+    /// the limit is closed as soon as it is accepted. Each listener has its own budget, so a flood on one service's port
+    /// never starves another service or the management endpoints.
+    /// </summary>
+    public int MaxConcurrentConnections { get; set; } = 10_000;
 
     /// <summary>
     /// Minimum rate (bytes/s, after a 5 s grace) at which a client must send its body or read its response while a

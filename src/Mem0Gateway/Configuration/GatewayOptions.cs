@@ -18,7 +18,15 @@ public sealed class GatewayOptions
 
     public Proxy.TrustedProxiesOptions ForwardedHeaders { get; set; } = new();
 
-    public Hosting.ShutdownOptions Shutdown { get; set; } = new();
+    public ShutdownOptions Shutdown { get; set; } = new();
+
+    /// <summary>
+    /// Which mem0 stack is run: <c>mem0</c> (mem0 server + dashboard), <c>openmemory</c> (OpenMemory API + UI) or
+    /// <c>all</c>. Services of another stack get no listener, no probes and no health entry.
+    /// </summary>
+    public string Stack { get; set; } = AllStacks;
+
+    public const string AllStacks = "all";
 
     /// <summary>One listener per upstream service, keyed by the YARP ClusterId (which is also the <c>service</c> label).</summary>
     public Dictionary<string, ServiceListenerOptions> Services { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -28,4 +36,13 @@ public sealed class GatewayOptions
     public InstrumentationSwitch AccessLog { get; set; } = new();
 
     public InstrumentationSwitch Tracing { get; set; } = new();
+
+    /// <summary>Whether the service is configured and belongs to the chosen <see cref="Stack"/>.</summary>
+    public bool Runs(string service) => Services.TryGetValue(service, out var listener) && listener.IsInStack(Stack);
+
+    /// <summary>The services that are run, with their listener settings.</summary>
+    public IEnumerable<KeyValuePair<string, ServiceListenerOptions>> RunServices() => Services.Where(s => s.Value.IsInStack(Stack));
+
+    /// <summary>JSON for machines or readable lines for people; by default decided by whether stdout is a terminal.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 }

@@ -1,7 +1,7 @@
+using Mem0Gateway.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Yarp.ReverseProxy.Configuration;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
@@ -10,14 +10,14 @@ namespace Mem0Gateway.Health;
 public static class HealthServiceCollectionExtensions
 {
     /// <summary>
-    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies, config
-    /// reload accounting) and the health checks behind /health/*: readiness plus the dependencies configured under
+    /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies)
+    /// and the health checks behind /health/*: readiness plus the dependencies configured under
     /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c>.
     /// </summary>
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ProbeTimings>();
+        services.AddSingleton<ProbeDurationListener>();
         services.AddSingleton<UpstreamHealthRegistry>();
         services.AddSingleton<UpstreamHealthEvaluator>();
         services.AddSingleton<GatewayHealthReportBuilder>();
@@ -25,14 +25,10 @@ public static class HealthServiceCollectionExtensions
         services.AddSingleton<IPassiveHealthCheckPolicy, TransportAndServerErrorRateHealthPolicy>();
         services.AddSingleton<IActiveHealthCheckPolicy, RefusedOrConsecutiveFailuresHealthPolicy>();
         services.Decorate<IActiveHealthCheckPolicy>((sp, inner) => new ProbeObservingActiveHealthCheckPolicy(
-            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeTimings>()));
-        services.Decorate<IProbingRequestFactory>((sp, inner) => new TimedProbingRequestFactory(inner, sp.GetRequiredService<ProbeTimings>()));
+            inner, sp.GetRequiredService<UpstreamHealthRegistry>(), sp.GetRequiredService<ProbeDurationListener>()));
         services.Decorate<IClusterDestinationsUpdater>((sp, inner) => new HealthObservingClusterDestinationsUpdater(
             inner, sp.GetRequiredService<UpstreamHealthRegistry>()));
-        services.Decorate<IForwarderHttpClientFactory>((sp, inner) => new ProbeTimingForwarderHttpClientFactory(inner, sp.GetRequiredService<ProbeTimings>()));
         services.AddSingleton<IClusterChangeListener, UpstreamHealthClusterListener>();
-        services.AddSingleton(ConfigFileLoadFailures.Watch(configuration));
-        services.AddSingleton<IConfigChangeListener, ConfigReloadListener>();
 
         var checks = services.AddHealthChecks()
             .AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadinessHealthCheck.Tag]);
@@ -44,7 +40,7 @@ public static class HealthServiceCollectionExtensions
     {
         string[] tags = [GatewayHealthReportBuilder.DependencyTag];
         var postgres = dependencies.Postgres;
-        if (ReadSecret(postgres.ConnectionStringFile, postgres.ConnectionString, "Gateway:Dependencies:Postgres:ConnectionStringFile") is { } connectionString)
+        if (SecretFile.ReadOrInline(postgres.ConnectionStringFile, postgres.ConnectionString, "Gateway:Dependencies:Postgres:ConnectionStringFile") is { } connectionString)
         {
             checks.AddNpgSql(connectionString, name: "postgres", tags: tags, timeout: postgres.Timeout);
         }
@@ -65,27 +61,10 @@ public static class HealthServiceCollectionExtensions
                 throw new InvalidOperationException("Gateway:Dependencies:Llm:Enabled is true, but Gateway:Dependencies:Llm:Url is not an absolute URL.");
             }
 
-            var apiKey = ReadSecret(llm.ApiKeyFile, llm.ApiKey, "Gateway:Dependencies:Llm:ApiKeyFile");
+            var apiKey = SecretFile.ReadOrInline(llm.ApiKeyFile, llm.ApiKey, "Gateway:Dependencies:Llm:ApiKeyFile");
             services.AddSingleton(_ => new LlmReachabilityHealthCheck(url, apiKey, llm.Timeout));
             checks.Add(new HealthCheckRegistration("llm", sp => sp.GetRequiredService<LlmReachabilityHealthCheck>(), failureStatus: null, tags,
                 llm.Timeout + TimeSpan.FromSeconds(1)));
         }
-    }
-
-    /// <summary>A secret from its file (Docker/Kubernetes secrets) or inline; null when neither is set.</summary>
-    private static string? ReadSecret(string? file, string? inline, string fileKey)
-    {
-        if (!string.IsNullOrWhiteSpace(file))
-        {
-            if (!File.Exists(file))
-            {
-                throw new InvalidOperationException($"{fileKey} names a file that does not exist.");
-            }
-
-            var value = File.ReadAllText(file).Trim();
-            return value.Length == 0 ? null : value;
-        }
-
-        return string.IsNullOrWhiteSpace(inline) ? null : inline.Trim();
     }
 }

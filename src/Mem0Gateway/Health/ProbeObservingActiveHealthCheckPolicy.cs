@@ -11,13 +11,13 @@ internal sealed class ProbeObservingActiveHealthCheckPolicy : IActiveHealthCheck
 {
     private readonly IActiveHealthCheckPolicy _inner;
     private readonly UpstreamHealthRegistry _registry;
-    private readonly ProbeTimings _timings;
+    private readonly ProbeDurationListener _durations;
 
-    public ProbeObservingActiveHealthCheckPolicy(IActiveHealthCheckPolicy inner, UpstreamHealthRegistry registry, ProbeTimings timings)
+    public ProbeObservingActiveHealthCheckPolicy(IActiveHealthCheckPolicy inner, UpstreamHealthRegistry registry, ProbeDurationListener durations)
     {
         _inner = inner;
         _registry = registry;
-        _timings = timings;
+        _durations = durations;
     }
 
     public string Name => _inner.Name;
@@ -26,7 +26,7 @@ internal sealed class ProbeObservingActiveHealthCheckPolicy : IActiveHealthCheck
     {
         foreach (var result in probingResults)
         {
-            _registry.RecordProbe(cluster, result, _timings.LatestElapsed(result.Destination.Model));
+            _registry.RecordProbe(cluster, result, _durations.DurationInCurrentRound(result.Destination.DestinationId));
         }
 
         _inner.ProbingCompleted(cluster, probingResults);

@@ -45,7 +45,7 @@ internal sealed class RefusedOrConsecutiveFailuresHealthPolicy : IActiveHealthCh
             var result = probingResults[i];
             var failures = _failures.GetValue(result.Destination, _ => new StrongBox<int>());
             DestinationHealth health;
-            if (result.Response is { IsSuccessStatusCode: true })
+            if (ProbeVerdict.IsAlive(cluster, result.Response))
             {
                 Interlocked.Exchange(ref failures.Value, 0);
                 health = DestinationHealth.Healthy;

@@ -51,7 +51,7 @@ internal sealed class UpstreamHealthEvaluator
 
     public bool IsRequired(string service) => _gateway.Services.TryGetValue(service, out var options) && options.Required;
 
-    public IEnumerable<string> RequiredServices() => _gateway.Services.Where(s => s.Value.Required).Select(s => s.Key);
+    public IEnumerable<string> RequiredServices() => _gateway.RunServices().Where(s => s.Value.Required).Select(s => s.Key);
 
     public bool HasUpDestination(string service)
         => _proxyState.TryGetCluster(service, out var cluster) && cluster.Destinations.Values.Any(UpstreamHealthRegistry.IsUp);

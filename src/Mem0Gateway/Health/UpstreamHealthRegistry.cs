@@ -37,7 +37,7 @@ internal sealed partial class UpstreamHealthRegistry
     public void RecordProbe(ClusterState cluster, DestinationProbingResult result, TimeSpan? duration)
     {
         var record = GetRecord(cluster.ClusterId, result.Destination.DestinationId);
-        var healthy = result.Response is { IsSuccessStatusCode: true };
+        var healthy = ProbeVerdict.IsAlive(cluster, result.Response);
         lock (record)
         {
             record.LastProbeAt = _time.GetUtcNow();
@@ -150,11 +150,11 @@ internal sealed partial class UpstreamHealthRegistry
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEventIds.DestinationDown, Level = LogLevel.Warning,
             Message = "Upstream {Service} destination {Destination} is down and gets no traffic: {Reason}.")]
         public static partial void DestinationDown(ILogger logger, string service, string destination, string reason);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        [LoggerMessage(EventId = LogEventIds.DestinationUp, Level = LogLevel.Information,
             Message = "Upstream {Service} destination {Destination} is up again and gets traffic.")]
         public static partial void DestinationUp(ILogger logger, string service, string destination);
     }

@@ -1,4 +1,5 @@
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
@@ -6,29 +7,41 @@ using Mem0Gateway.Management;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.StatusPage;
 using Mem0Gateway.Tracing;
+using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Hosting;
 
 /// <summary>Composes the gateway: configuration, listeners, proxy, instrumentation, management endpoints.</summary>
 public static class GatewayApplication
 {
-    /// <param name="args">Command line: <c>--config PATH</c> and any <c>Key=Value</c> overrides.</param>
+    /// <summary>Short command-line forms of config keys: <c>--log-format pretty|json</c>.</summary>
+    private static readonly Dictionary<string, string> CommandLineSwitches = new(StringComparer.Ordinal)
+    {
+        ["--log-format"] = $"{GatewayOptions.SectionName}:{nameof(GatewayOptions.LogFormat)}",
+    };
+
+    /// <param name="args">Command line: <c>--config PATH</c>, <c>--log-format pretty|json</c> and any <c>Key=Value</c> overrides.</param>
     /// <param name="configure">Extra service registrations (tests add in-memory exporters here).</param>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var (configPath, remainingArgs) = GatewayConfigurationSource.Resolve(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = remainingArgs });
 
-        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file.
+        // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file,
+        // which keeps its last good values when an edit is rejected.
         builder.Configuration.Sources.Clear();
+        ((IConfigurationBuilder)builder.Configuration).Add(new FailClosedJsonFileSource(configPath));
         builder.Configuration
-            .AddJsonFile(configPath, optional: false, reloadOnChange: true)
             .AddEnvironmentVariables()
-            .AddCommandLine(remainingArgs);
+            .AddCommandLine(remainingArgs, CommandLineSwitches);
 
         var gateway = builder.Configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(gateway));
+        // Through IOptions: Kestrel's options are built before start-up validation runs, so this is where a bad
+        // listener or limit setting must already fail with the validator's message.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenOnGatewayPorts(
+            kestrel.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value));
 
         builder.Services.AddGatewayProxy(builder.Configuration);
         builder.Services.AddGatewayMetrics(gateway);
@@ -38,7 +51,11 @@ public static class GatewayApplication
         builder.Services.AddGatewayManagement(builder.Configuration);
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = gateway.Shutdown.DrainTimeout);
         builder.Services.AddGatewayHealth(builder.Configuration);
+        builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
+        builder.Services.AddGatewayAuthMetrics(builder.Configuration, gateway);
+        builder.Services.AddGatewayStatusPage(builder.Configuration);
+        builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSummary>(sp, configPath));
         configure?.Invoke(builder);
 
         var app = builder.Build();
@@ -49,7 +66,14 @@ public static class GatewayApplication
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
         app.MapGatewayHealth();
-        app.MapGatewayProxy();
+        if (app.MapGatewayStatusPage() is { } statusPage)
+        {
+            // The page only asks for the token; its data answers with the same token rules as /health/detailed.
+            statusPage.Page.OnManagementPort(app);
+            statusPage.Data.OnManagementPort(app).RequireManagementToken();
+        }
+
+        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity());
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
         return app;

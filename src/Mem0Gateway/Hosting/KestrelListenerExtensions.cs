@@ -19,11 +19,12 @@ internal static class KestrelListenerExtensions
         kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
         kestrel.Limits.MinResponseDataRate = new MinDataRate(limits.MinDataRateBytesPerSecond, grace);
         var proxyAddress = ListenerAddress.Parse(options.ListenAddress);
-        foreach (var service in options.Services.Values)
+        foreach (var (_, service) in options.RunServices())
         {
-            kestrel.Listen(proxyAddress, service.Port);
+            kestrel.Listen(proxyAddress, service.Port, listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
         }
 
-        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort);
+        kestrel.Listen(ListenerAddress.Parse(options.ManagementAddress), options.ManagementPort,
+            listener => listener.Use(new ListenerConnectionLimit(limits.MaxConcurrentConnections).Apply));
     }
 }

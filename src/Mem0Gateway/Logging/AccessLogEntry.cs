@@ -58,6 +58,9 @@ internal sealed class AccessLogEntry
 
     public string? UserAgent { get; init; }
 
+    /// <summary>"ui_server" for a UI's server-side call; null for everything else.</summary>
+    public string? Caller { get; init; }
+
     /// <summary>The line's message, JSON-escaped: "GET /memories responded 200".</summary>
     public void WriteMessage(TextWriter output)
     {
@@ -104,6 +107,7 @@ internal sealed class AccessLogEntry
         }
 
         Text(AccessLogFields.UserAgent, UserAgent, output);
+        Text(AccessLogFields.Caller, Caller, output);
     }
 
     // Field names are constants without characters that need escaping.

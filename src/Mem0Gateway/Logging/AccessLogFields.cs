@@ -27,4 +27,5 @@ public static class AccessLogFields
     public const string Blame = "mem0.blame";
     public const string ResponseBroken = "mem0.response_broken";
     public const string EventStream = "mem0.event_stream";
+    public const string Caller = "mem0.caller";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using Serilog.Events;
@@ -81,6 +82,7 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             IsEventStream = request.IsEventStream,
             ClientIp = http.Connection.RemoteIpAddress,
             UserAgent = http.Request.Headers.UserAgent is { Count: > 0 } userAgent ? userAgent.ToString() : null,
+            Caller = request.IsServerSideCall ? ServerSideCallPolicy.CallerLabel : null,
         });
     }
 }

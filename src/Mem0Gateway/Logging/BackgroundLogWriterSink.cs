@@ -19,7 +19,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
         new MessageTemplateParser().Parse("{Dropped} log events were dropped: the log output could not keep up");
 
     private readonly ConcurrentQueue<QueuedLine> _queue = new();
-    private readonly EcsJsonFormatter _formatter;
+    private readonly ILogLineFormatter _formatter;
     private readonly TextWriter _writer;
     private readonly int _queueLimit;
     private readonly TimeSpan _interval;
@@ -29,7 +29,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
     private long _dropped;
     private int _disposed;
 
-    public BackgroundLogWriterSink(EcsJsonFormatter formatter, TextWriter writer, int queueLimit, TimeSpan interval)
+    public BackgroundLogWriterSink(ILogLineFormatter formatter, TextWriter writer, int queueLimit, TimeSpan interval)
     {
         _formatter = formatter;
         _writer = writer;

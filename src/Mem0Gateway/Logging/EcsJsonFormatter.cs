@@ -3,7 +3,6 @@ using System.Globalization;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Json;
-using Serilog.Parsing;
 
 namespace Mem0Gateway.Logging;
 
@@ -12,7 +11,7 @@ namespace Mem0Gateway.Logging;
 /// no intermediate property structures). Application events carry their properties under their own (PascalCase, so
 /// never clashing with ECS) names; an <see cref="AccessLogEntry"/> becomes top-level ECS members.
 /// </summary>
-public sealed class EcsJsonFormatter : ITextFormatter
+public sealed class EcsJsonFormatter : ITextFormatter, ILogLineFormatter
 {
     public const string EcsVersion = "8.11.0";
 
@@ -29,7 +28,7 @@ public sealed class EcsJsonFormatter : ITextFormatter
         "trace.id", "span.id", "error.type", "error.message", "error.stack_trace",
     ];
 
-    private static readonly JsonValueFormatter ValueFormatter = new(typeTagName: null);
+    private static readonly EcsJsonValueFormatter ValueFormatter = new();
 
     [ThreadStatic]
     private static StringWriter? t_message;
@@ -91,6 +90,8 @@ public sealed class EcsJsonFormatter : ITextFormatter
         output.Write("}\n");
     }
 
+    void ILogLineFormatter.Format(AccessLogEntry entry, TextWriter output) => Format(entry, output);
+
     /// <summary>An access-log line: "GET /memories responded 200" and the entry's fields as ECS members.</summary>
     internal void Format(AccessLogEntry entry, TextWriter output)
     {
@@ -141,30 +142,7 @@ public sealed class EcsJsonFormatter : ITextFormatter
     {
         var message = t_message ??= new StringWriter(CultureInfo.InvariantCulture);
         var text = message.GetStringBuilder().Clear();
-        foreach (var token in logEvent.MessageTemplate.Tokens)
-        {
-            switch (token)
-            {
-                case TextToken literal:
-                    message.Write(literal.Text);
-                    break;
-                case PropertyToken property when logEvent.Properties.TryGetValue(property.PropertyName, out var value):
-                    if (value is ScalarValue { Value: string raw })
-                    {
-                        message.Write(raw);
-                    }
-                    else
-                    {
-                        value.Render(message, property.Format, CultureInfo.InvariantCulture);
-                    }
-
-                    break;
-                default:
-                    message.Write(token.ToString());
-                    break;
-            }
-        }
-
+        LogMessageRenderer.Render(logEvent, message);
         foreach (var chunk in text.GetChunks())
         {
             JsonText.WriteEscaped(chunk.Span, output);

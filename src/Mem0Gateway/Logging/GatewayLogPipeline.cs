@@ -1,13 +1,14 @@
-using Mem0Gateway.Tracing;
+using Mem0Gateway.Configuration;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Core;
 
 namespace Mem0Gateway.Logging;
 
 /// <summary>
-/// The gateway's one Serilog logger: ECS JSON lines to <see cref="GatewayLogOutput"/> through a bounded queue written
-/// by a background thread. Levels are decided by Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog
-/// itself lets everything through. Disposing it (host shutdown) writes what is queued.
+/// The gateway's one Serilog logger: ECS JSON lines (or, for a person at a terminal, readable ones) to
+/// <see cref="GatewayLogOutput"/> through a bounded queue written by a background thread. Levels are decided by
+/// Microsoft.Extensions.Logging (<c>Logging:LogLevel</c>), so Serilog itself lets everything through. Disposing it (host shutdown) writes what is queued.
 /// </summary>
 public sealed class GatewayLogPipeline : IDisposable
 {
@@ -18,9 +19,12 @@ public sealed class GatewayLogPipeline : IDisposable
 
     private readonly BackgroundLogWriterSink _sink;
 
-    public GatewayLogPipeline(GatewayLogOutput output, IConfiguration configuration)
+    public GatewayLogPipeline(GatewayLogOutput output, IConfiguration configuration, IOptions<GatewayOptions> gateway)
     {
-        _sink = new BackgroundLogWriterSink(new EcsJsonFormatter(TelemetryServiceName.From(configuration)), output.Writer, QueueLimit, WriteInterval);
+        ILogLineFormatter formatter = LogFormatPolicy.UsePretty(gateway.Value.LogFormat, output.IsTerminal)
+            ? new PrettyConsoleFormatter(LogFormatPolicy.UseColour())
+            : new EcsJsonFormatter(TelemetryServiceName.From(configuration));
+        _sink = new BackgroundLogWriterSink(formatter, output.Writer, QueueLimit, WriteInterval);
         Logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .Enrich.With<ScopePropertyScrubber>()

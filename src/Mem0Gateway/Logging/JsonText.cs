@@ -5,8 +5,9 @@ namespace Mem0Gateway.Logging;
 
 /// <summary>
 /// The few JSON writes the log formatter needs, straight to a <see cref="TextWriter"/> without intermediate strings:
-/// escaped text (the same escapes as Serilog's JSON formatter: quote, backslash, control characters), numbers and
-/// addresses formatted into stack buffers.
+/// escaped text (quote, backslash, control characters, and the line and paragraph separators U+2028/U+2029, which are
+/// valid in JSON but split lines for JavaScript and line-oriented log tools), numbers and addresses formatted into stack
+/// buffers.
 /// </summary>
 internal static class JsonText
 {
@@ -25,7 +26,7 @@ internal static class JsonText
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c >= ' ' && c != '"' && c != '\\')
+            if (c >= ' ' && c != '"' && c != '\\' && (c & 0xFFFE) != 0x2028)
             {
                 continue;
             }
@@ -41,6 +42,8 @@ internal static class JsonText
                 case '\t': output.Write("\\t"); break;
                 case '\f': output.Write("\\f"); break;
                 case '\b': output.Write("\\b"); break;
+                case '\u2028': output.Write("\\u2028"); break;
+                case '\u2029': output.Write("\\u2029"); break;
                 default:
                     // Only control characters (below U+0020) get here.
                     output.Write("\\u00");

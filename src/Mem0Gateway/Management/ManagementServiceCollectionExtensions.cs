@@ -1,10 +1,12 @@
+using Mem0Gateway.Configuration;
+
 namespace Mem0Gateway.Management;
 
 public static class ManagementServiceCollectionExtensions
 {
     public static IServiceCollection AddGatewayManagement(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ManagementOptions>().Bind(configuration.GetSection("Gateway:Management"));
+        services.AddGatewayOptions<ManagementOptions, ManagementOptionsValidator>(ManagementOptions.SectionName);
         return services;
     }
 

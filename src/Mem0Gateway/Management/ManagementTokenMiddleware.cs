@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Mem0Gateway.Configuration;
 using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -15,9 +16,7 @@ internal sealed class ManagementTokenMiddleware
     public ManagementTokenMiddleware(RequestDelegate next, IOptions<ManagementOptions> options)
     {
         _next = next;
-        var management = options.Value;
-        var token = management.BearerTokenFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : management.BearerToken;
-        _token = string.IsNullOrEmpty(token) ? null : Encoding.UTF8.GetBytes(token);
+        _token = options.Value.ReadToken() is { } token ? Encoding.UTF8.GetBytes(token) : null;
     }
 
     public Task InvokeAsync(HttpContext context)

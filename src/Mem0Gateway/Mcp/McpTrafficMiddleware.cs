@@ -244,8 +244,8 @@ internal sealed class McpTrafficMiddleware
     {
         public McpLabels Labels { get; } = new(options);
 
-        public int MaxBodyPeekBytes { get; } = Math.Max(0, options.MaxBodyPeekBytes);
+        public int MaxBodyPeekBytes { get; } = options.MaxBodyPeekBytes;
 
-        public int MaxPendingCallsPerSession { get; } = Math.Max(0, options.MaxPendingCallsPerSession);
+        public int MaxPendingCallsPerSession { get; } = options.MaxPendingCallsPerSession;
     }
 }

@@ -5,7 +5,7 @@ namespace Mem0Gateway.Metrics;
 
 /// <summary>
 /// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
-/// outside checks rely on (README, "Metric reference"). Each gateway instance owns its registry, so two gateways in
+/// outside checks rely on (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
 /// one process (tests) never share series.
 /// </summary>
 public sealed class GatewayMetrics
@@ -136,7 +136,7 @@ public sealed class GatewayMetrics
             "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
             new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
 
-        // --- User activity and MCP (issue 8). Label values are bounded: service/window from config, client/tool/method
+        // --- User activity and MCP. Label values are bounded: service/window from config, client/tool/method
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
         ActiveUsers = factory.CreateGauge(
             "mem0_gateway_active_users",
@@ -187,9 +187,25 @@ public sealed class GatewayMetrics
             "mem0_gateway_mcp_tool_call_outcomes_total",
             "How MCP tool calls ended: result, error (JSON-RPC error), tool_error (an \"Error...\" result), timeout, abandoned (stream closed first), uncorrelated (result not observable).",
             new CounterConfiguration { LabelNames = ["tool", "client", "outcome"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        // Auth: the method is one of four values; the key label is a key's public 12-character prefix (or its keyed
+        // token), only for keys the upstream accepted, bounded by Gateway:Auth:MaxTrackedKeys with the rest as "other".
+        RequestsByAuthMethodTotal = factory.CreateCounter(
+            "mem0_gateway_requests_by_auth_method_total",
+            "Proxied requests by the credential they carried: api_key (X-API-Key), bearer (Authorization), cookie (mem0 session cookie) or none.",
+            new CounterConfiguration { LabelNames = ["service", "auth_method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        ApiKeyRequestsTotal = factory.CreateCounter(
+            "mem0_gateway_api_key_requests_total",
+            "Requests with an API key the upstream accepted (any answer but 401/403), by key prefix and status class.",
+            new CounterConfiguration { LabelNames = ["service", "key", "status_class"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
     }
 
     public CollectorRegistry Registry { get; }
+
+    public Counter RequestsByAuthMethodTotal { get; }
+
+    public Counter ApiKeyRequestsTotal { get; }
 
     public Counter RequestsTotal { get; }
 

@@ -7,7 +7,7 @@ namespace Mem0Gateway.Metrics;
 /// <summary>
 /// The standard process and GC metrics (the names prometheus-net's DotNetStats uses, which dashboards expect), read
 /// cheaply at scrape time. DotNetStats builds a ProcessThread object per thread and walks /proc/self/fd on every
-/// scrape, which made /metrics cost tens of milliseconds under load (perf/README.md); here Linux's /proc/self/stat
+/// scrape, which made /metrics cost tens of milliseconds under load (perf/RESULTS.md); here Linux's /proc/self/stat
 /// and /proc/self/status are read once per scrape, and file descriptors are counted at most every 15 s.
 /// </summary>
 internal sealed class ProcessMetricsCollector

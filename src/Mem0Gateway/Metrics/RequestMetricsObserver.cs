@@ -42,6 +42,9 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
         }
     }
 
-    /// <summary>Routes get their children when YARP builds their endpoint; the unmatched pseudo-routes on first use.</summary>
-    private RouteMetrics MetricsOf(ProxyRouteDescriptor route) => route.Metrics ??= new RouteMetrics(_metrics, route);
+    private static readonly RouteFeatureSlot<RouteMetrics> Slot = new();
+
+    /// <summary>Each route (and unmatched pseudo-route) gets its children on first use; YARP rebuilds descriptors on reload.</summary>
+    private RouteMetrics MetricsOf(ProxyRouteDescriptor route)
+        => route.GetOrAdd(Slot, _metrics, static (route, metrics) => new RouteMetrics(metrics, route));
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Mem0Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Privacy;
@@ -28,8 +29,8 @@ public sealed class PersonalIdProtector
     public PersonalIdProtector(IOptions<PrivacyOptions> options)
     {
         var privacy = options.Value;
-        var key = privacy.HashKeyFile is { Length: > 0 } file ? File.ReadAllText(file).Trim() : privacy.HashKey;
-        _key = string.IsNullOrEmpty(key) ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(key);
+        var key = SecretFile.ReadOrInline(privacy.HashKeyFile, privacy.HashKey, PrivacyOptions.KeyFileSetting);
+        _key = key is null ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes(key);
         _raw = privacy.LogRawIds;
     }
 

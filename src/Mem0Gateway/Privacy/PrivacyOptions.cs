@@ -3,6 +3,10 @@ namespace Mem0Gateway.Privacy;
 /// <summary>How personal identifiers (mem0 user ids, MCP session ids) may appear in logs and spans (<c>Gateway:Privacy</c>).</summary>
 public sealed class PrivacyOptions
 {
+    public const string SectionName = "Gateway:Privacy";
+
+    public const string KeyFileSetting = SectionName + ":" + nameof(HashKeyFile);
+
     /// <summary>
     /// Key of the HMAC that turns an id into a correlation token. Unset: a random key per process, so tokens
     /// correlate within one run but cannot be reversed or joined across restarts. Set it (from a secret) to keep

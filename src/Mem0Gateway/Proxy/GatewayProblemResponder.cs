@@ -6,13 +6,20 @@ namespace Mem0Gateway.Proxy;
 public sealed class GatewayProblemResponder
 {
     private readonly IProblemDetailsService _problemDetails;
+    private readonly BrowserOriginPolicy _origins;
 
-    public GatewayProblemResponder(IProblemDetailsService problemDetails) => _problemDetails = problemDetails;
+    public GatewayProblemResponder(IProblemDetailsService problemDetails, BrowserOriginPolicy origins)
+    {
+        _problemDetails = problemDetails;
+        _origins = origins;
+    }
 
     /// <summary>Never echoes the request path or body: they may hold a user id or a memory.</summary>
     public async Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
+        // Without CORS headers a browser script sees a network error instead of this answer.
+        _origins.ApplyToGatewayAnswer(context);
         var problem = new ProblemDetails
         {
             Status = status,

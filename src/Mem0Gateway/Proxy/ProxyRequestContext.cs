@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
-using Mem0Gateway.Metrics;
 
 namespace Mem0Gateway.Proxy;
 
@@ -60,6 +59,9 @@ public sealed class ProxyRequestContext
     /// <summary>The response is a <c>text/event-stream</c> (seen once, when the upstream's headers arrived): its
     /// lifetime is a session, not a latency.</summary>
     public bool IsEventStream { get; private set; }
+
+    /// <summary>A UI's server-side call, by <see cref="ServerSideCallPolicy"/>; decided when the request starts.</summary>
+    public bool IsServerSideCall { get; internal set; }
 
     /// <summary>The YARP destination id the request went to, when one was chosen.</summary>
     public string? DestinationId { get; private set; }

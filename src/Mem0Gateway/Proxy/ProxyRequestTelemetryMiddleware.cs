@@ -12,14 +12,17 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
     private readonly ServiceListenerMap _listeners;
     private readonly IProxyRequestObserver[] _observers;
     private readonly ILogger<ProxyRequestTelemetryMiddleware> _logger;
+    private readonly ServerSideCallPolicy _serverSideCalls;
 
     public ProxyRequestTelemetryMiddleware(
         RequestDelegate next,
         ServiceListenerMap listeners,
         IEnumerable<IProxyRequestObserver> observers,
+        ServerSideCallPolicy serverSideCalls,
         ILogger<ProxyRequestTelemetryMiddleware> logger)
     {
         _next = next;
+        _serverSideCalls = serverSideCalls;
         _listeners = listeners;
         _observers = observers.ToArray();
         _logger = logger;
@@ -46,7 +49,10 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     private async Task InvokeObservedAsync(HttpContext context, ProxyRouteDescriptor route)
     {
-        var request = new ProxyRequestContext(context, route, _observers);
+        var request = new ProxyRequestContext(context, route, _observers)
+        {
+            IsServerSideCall = _serverSideCalls.IsServerSideCall(context),
+        };
         context.Features.Set(request);
         foreach (var observer in _observers)
         {
@@ -93,7 +99,7 @@ internal sealed partial class ProxyRequestTelemetryMiddleware
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
+        [LoggerMessage(EventId = LogEventIds.RequestObserverFailed, Level = LogLevel.Error, Message = "Request observer {Observer} failed.")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
     }
 }

@@ -1,5 +1,3 @@
-using Mem0Gateway.Metrics;
-
 namespace Mem0Gateway.Proxy;
 
 /// <summary>
@@ -11,6 +9,9 @@ public sealed class ProxyRouteDescriptor : IListenerPortMetadata
     public const string UnmatchedRouteId = "unmatched";
     public const string UnmatchedOperation = "none";
     public const string DefaultOperation = "other";
+
+    private readonly Lock _slotsLock = new();
+    private object?[] _slots = [];
 
     public ProxyRouteDescriptor(string routeId, string service, string operation, string template, bool isStreaming, int listenerPort)
     {
@@ -42,8 +43,37 @@ public sealed class ProxyRouteDescriptor : IListenerPortMetadata
     /// <summary>False for the pseudo-route that stands for "no route matched".</summary>
     public bool IsProxied => !ReferenceEquals(RouteId, UnmatchedRouteId);
 
-    /// <summary>Cached metric children of this route; null when metrics are switched off.</summary>
-    public RouteMetrics? Metrics { get; internal set; }
+    /// <summary>
+    /// What the feature owning <paramref name="slot"/> keeps for this route, created by <paramref name="create"/> on
+    /// first use. After that a read is an array index: no lookup, no allocation.
+    /// </summary>
+    public T GetOrAdd<T, TState>(RouteFeatureSlot<T> slot, TState state, Func<ProxyRouteDescriptor, TState, T> create)
+        where T : class
+    {
+        var slots = _slots;
+        return (uint)slot.Index < (uint)slots.Length && slots[slot.Index] is T value ? value : Add(slot, state, create);
+    }
+
+    private T Add<T, TState>(RouteFeatureSlot<T> slot, TState state, Func<ProxyRouteDescriptor, TState, T> create)
+        where T : class
+    {
+        lock (_slotsLock)
+        {
+            var slots = _slots;
+            if ((uint)slot.Index < (uint)slots.Length && slots[slot.Index] is T existing)
+            {
+                return existing;
+            }
+
+            var grown = new object?[Math.Max(slots.Length, slot.Index + 1)];
+            slots.CopyTo(grown, 0);
+            var value = create(this, state);
+            grown[slot.Index] = value;
+            // Copy-on-write: a reader sees the old array or the complete new one.
+            Volatile.Write(ref _slots, grown);
+            return value;
+        }
+    }
 
     public static ProxyRouteDescriptor Unmatched(string service, int listenerPort)
         => new(UnmatchedRouteId, service, UnmatchedOperation, string.Empty, isStreaming: false, listenerPort);

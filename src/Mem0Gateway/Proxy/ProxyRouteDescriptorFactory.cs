@@ -1,4 +1,3 @@
-using Mem0Gateway.Metrics;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Mem0Gateway.Proxy;
@@ -7,14 +6,17 @@ namespace Mem0Gateway.Proxy;
 internal sealed partial class ProxyRouteDescriptorFactory
 {
     private readonly ServiceListenerMap _listeners;
-    private readonly GatewayMetrics? _metrics;
     private readonly ILogger<ProxyRouteDescriptorFactory> _logger;
+    private readonly Configuration.GatewayOptions _gateway;
 
-    public ProxyRouteDescriptorFactory(ServiceListenerMap listeners, ILogger<ProxyRouteDescriptorFactory> logger, GatewayMetrics? metrics = null)
+    public ProxyRouteDescriptorFactory(
+        ServiceListenerMap listeners,
+        Microsoft.Extensions.Options.IOptions<Configuration.GatewayOptions> gateway,
+        ILogger<ProxyRouteDescriptorFactory> logger)
     {
         _listeners = listeners;
+        _gateway = gateway.Value;
         _logger = logger;
-        _metrics = metrics;
     }
 
     public ProxyRouteDescriptor Create(RouteConfig route)
@@ -26,23 +28,18 @@ internal sealed partial class ProxyRouteDescriptorFactory
         var streaming = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Streaming) is { } flag
             && bool.TryParse(flag, out var isStreaming) && isStreaming;
         var port = _listeners.PortOf(service);
-        if (port == 0)
+        // A service of a stack that is not run has no listener on purpose.
+        if (port == 0 && !_gateway.Services.ContainsKey(service))
         {
             Log.RouteWithoutListener(_logger, route.RouteId, service);
         }
 
-        var descriptor = new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port);
-        if (_metrics is not null)
-        {
-            descriptor.Metrics = new RouteMetrics(_metrics, descriptor);
-        }
-
-        return descriptor;
+        return new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port);
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
+        [LoggerMessage(EventId = LogEventIds.RouteWithoutListener, Level = LogLevel.Warning,
             Message = "Route {RouteId} belongs to cluster {ClusterId}, which has no listener in Gateway:Services; it cannot be reached.")]
         public static partial void RouteWithoutListener(ILogger logger, string routeId, string clusterId);
     }

@@ -10,22 +10,40 @@ public static class ProxyServiceCollectionExtensions
     /// <summary>YARP from the <c>ReverseProxy</c> section, matched by listener port, with problem+json errors.</summary>
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GatewayOptions>()
-            .Bind(configuration.GetSection(GatewayOptions.SectionName))
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
+        services.AddGatewayOptions<GatewayOptions, GatewayOptionsValidator>(GatewayOptions.SectionName);
         services.AddSingleton<ServiceListenerMap>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerPortMatcherPolicy>());
         services.AddSingleton<ProxyRouteDescriptorFactory>();
         services.AddSingleton<GatewayProblemResponder>();
+        services.AddSingleton<BrowserOriginPolicy>();
+        services.AddSingleton<ServerSideCallPolicy>();
+        services.AddOptions<ServerSideCallOptions>()
+            .Bind(configuration.GetSection(ServerSideCallOptions.SectionName))
+            .Validate(o => o.SourceAddresses.All(a => System.Net.IPAddress.TryParse(a.Trim(), out _)),
+                $"{ServerSideCallOptions.SectionName}:SourceAddresses must hold IP addresses.")
+            .ValidateOnStart();
         services.AddProblemDetails();
         services.AddRequestTimeouts();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddConfigFilter<StackClusterFilter>()
             .AddTransforms(context =>
             {
+                if (context.Cluster is { } cluster
+                    && context.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value is { } gateway
+                    && gateway.Services.TryGetValue(cluster.ClusterId, out var service) && service.RewriteLocation)
+                {
+                    context.AddResponseTransform(static response =>
+                    {
+                        LocationRewritePolicy.Apply(response.HttpContext);
+                        return ValueTask.CompletedTask;
+                    });
+                }
+
+                // After the Location rewrite: for an event stream this transform sends the headers at once.
                 context.AddResponseTransform(UpstreamResponseHeadTransform.ApplyAsync);
+
                 if (context.Cluster?.Metadata?.GetValueOrDefault(RouteMetadataKeys.PreserveHost) is { } value
                     && bool.TryParse(value, out var preserve) && preserve)
                 {

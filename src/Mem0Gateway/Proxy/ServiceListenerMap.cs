@@ -19,7 +19,7 @@ public sealed class ServiceListenerMap
     {
         var gateway = options.Value;
         Management = new ServiceListener(ManagementService, gateway.ManagementPort, isManagement: true);
-        var listeners = gateway.Services
+        var listeners = gateway.RunServices()
             .Select(s => new ServiceListener(s.Key, s.Value.Port, isManagement: false))
             .Append(Management)
             .ToList();

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Mem0Gateway.Logging;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Tracing;
@@ -12,6 +12,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 {
     public const string TraceIdHeader = "X-Trace-Id";
     public const string TraceResponseHeader = "traceresponse";
+    private const string ExposedHeaders = TraceIdHeader + ", " + TraceResponseHeader;
 
     private readonly RequestUrlRedactor _redactor;
 
@@ -28,6 +29,10 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
         var route = request.Route;
         activity.SetTag("mem0.service", route.Service);
+        if (request.IsServerSideCall)
+        {
+            activity.SetTag("mem0.caller", ServerSideCallPolicy.CallerLabel);
+        }
         if (!route.IsProxied)
         {
             // No route: OTel conventions forbid a raw path in http.route; the span stays named "{METHOD}".
@@ -79,6 +84,11 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             headers[TraceIdHeader] = activity.TraceId.ToHexString();
             // version-traceid-spanid-flags of the gateway's server span; flags say whether the trace was recorded.
             headers[TraceResponseHeader] = activity.Id;
+            if (headers.AccessControlAllowOrigin.Count != 0)
+            {
+                // Browser scripts read only the headers CORS exposes; the trace id is what a user reports.
+                headers.Append(Microsoft.Net.Http.Headers.HeaderNames.AccessControlExposeHeaders, ExposedHeaders);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mem0Gateway.Privacy;
 using OpenTelemetry;
 
 namespace Mem0Gateway.Tracing;

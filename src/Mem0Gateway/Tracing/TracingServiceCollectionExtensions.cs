@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Mem0Gateway.Configuration;
-using Mem0Gateway.Logging;
+using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Yarp.ReverseProxy.Forwarder;
@@ -20,7 +19,6 @@ public static class TracingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayTracing(this IServiceCollection services, IConfiguration configuration, GatewayOptions options)
     {
-        services.TryAddSingleton<RequestUrlRedactor>();
         if (!options.Tracing.Enabled)
         {
             services.AddSingleton<IForwarderHttpClientFactory, TraceContextPassThroughHttpClientFactory>();
@@ -29,7 +27,7 @@ public static class TracingServiceCollectionExtensions
 
         services.AddSingleton<IProxyRequestObserver, ProxyTraceObserver>();
         var managementPort = options.ManagementPort;
-        var exportOverOtlp = IsOtlpExportConfigured(configuration);
+        var exportOverOtlp = TraceExportTarget.Endpoint(configuration) is not null;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(TelemetryServiceName.From(configuration)))
             .WithTracing(tracing =>
@@ -37,8 +35,10 @@ public static class TracingServiceCollectionExtensions
                 tracing
                     // Scrapes and health checks of the management port are not traffic anyone wants to trace.
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Connection.LocalPort != managementPort)
-                    // YARP's active health probes run outside any request: a client span without a parent is a probe.
-                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is not null)
+                    // Only proxied requests: YARP's active health probes run outside any request (parent: none, or
+                    // YARP's own probe activity when health timing listens to it).
+                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is { } parent
+                        && parent.Source.Name != YarpActivityNames.SourceName)
                     .AddProcessor(sp => new SpanPrivacyProcessor(sp.GetRequiredService<RequestUrlRedactor>()));
                 // YARP's "Yarp.ReverseProxy" source is deliberately not added: its proxy.forwarder span is a second SERVER
                 // span between ours and the CLIENT span, and its health-probe spans are noise.
@@ -50,7 +50,7 @@ public static class TracingServiceCollectionExtensions
                 {
                     // Nowhere to send spans: record only traces a caller already sampled (so the upstream still hears
                     // "sampled"), and give the rest unrecorded activities, which keep their trace ids for X-Trace-Id and
-                    // the logs but cost about what tracing off costs (perf/README.md, 4.0).
+                    // the logs but cost about what tracing off costs (perf/RESULTS.md, run E).
                     tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
                 }
             });
@@ -58,8 +58,4 @@ public static class TracingServiceCollectionExtensions
     }
 
     private const string SamplerVariable = "OTEL_TRACES_SAMPLER";
-
-    private static bool IsOtlpExportConfigured(IConfiguration configuration)
-        => !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])
-            || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]);
 }

@@ -41,7 +41,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
         var tokenFile = LiveConfigs.TokenFile(dir);
         var options = new GatewayInstanceOptions();
-        // the gateway requires the token once it supports one (Gateway:Management:BearerTokenFile); Prometheus sends it
+        // the gateway requires the token (Gateway:Management:BearerTokenFile); Prometheus sends it
         options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
         options.Settings["Logging:LogLevel:Default"] = "Error";
         options.Settings["Logging:LogLevel:Yarp"] = "Error";
@@ -60,6 +60,7 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         {
             await Traffic.Mem0RoundAsync(mem0Client, round, failOne: round % 4 == 0);
             await Traffic.OpenMemoryRoundAsync(omClient);
+            await Traffic.AuthRoundAsync(mem0Client, round);
             using var ui = await uiClient.GetAsync("/");
             if (round % 4 == 1)
             {

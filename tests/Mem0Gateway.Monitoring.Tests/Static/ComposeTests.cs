@@ -7,7 +7,7 @@ namespace Mem0Gateway.Monitoring.Tests.Static;
 public sealed class ComposeTests
 {
     private static readonly HashSet<string> Backends =
-        ["mem0", "openmemory-mcp", "openmemory-ui", "mem0_store", "postgres", "neo4j", "elasticsearch", "postgres-exporter", "node-exporter", "cadvisor", "filebeat"];
+        ["mem0", "mem0-dashboard", "openmemory-mcp", "openmemory-ui", "mem0_store", "postgres", "neo4j", "elasticsearch", "postgres-exporter", "node-exporter", "cadvisor", "filebeat"];
 
     /// <summary>Services that read the host itself (metrics of the host, logs of the other containers).</summary>
     private static readonly HashSet<string> HostReaders = ["node-exporter", "cadvisor", "filebeat"];
@@ -19,7 +19,7 @@ public sealed class ComposeTests
     {
         Assert.Subset(_compose.Services.Keys.ToHashSet(), new HashSet<string>
         {
-            "gateway", "mem0", "openmemory-mcp", "openmemory-ui", "postgres", "neo4j", "mem0_store", "prometheus", "alertmanager",
+            "gateway", "mem0", "mem0-dashboard", "openmemory-mcp", "openmemory-ui", "postgres", "neo4j", "mem0_store", "prometheus", "alertmanager",
             "grafana", "jaeger", "elasticsearch", "kibana", "filebeat", "healthchecks-ui", "postgres-exporter", "node-exporter", "cadvisor",
         });
         Assert.Contains("pgvector", _compose.Service("postgres").Str("image"));
@@ -202,6 +202,42 @@ public sealed class ComposeTests
         var (ports, _) = GatewayPorts.FromYarpJson();
         Assert.Equal($"http://localhost:{ports["openmemory"]}", _compose.Environment("openmemory-ui")["NEXT_PUBLIC_API_URL"]);
         Assert.Equal("http://gateway:19464/health/detailed", _compose.Environment("healthchecks-ui")["HealthChecksUI__HealthChecks__0__Uri"]);
+    }
+
+    [Fact]
+    public void Todays_mem0_stack_runs_by_default_behind_the_gateway_and_openmemory_is_a_profile()
+    {
+        string[] Profiles(string service) => _compose.Service(service).GetValueOrDefault("profiles") is List<object?> list ? list.Cast<string>().ToArray() : [];
+        foreach (var service in new[] { "gateway", "mem0", "postgres", "mem0-dashboard" })
+        {
+            Assert.Empty(Profiles(service));
+        }
+
+        foreach (var service in new[] { "openmemory-mcp", "openmemory-ui", "mem0_store" })
+        {
+            Assert.Equal(["openmemory"], Profiles(service));
+        }
+
+        // The gateway still starts without the profile: its dependencies on OpenMemory are optional.
+        var depends = _compose.Service("gateway").Map("depends_on");
+        Assert.Equal("False", depends.Map("openmemory-mcp")["required"]?.ToString(), ignoreCase: true);
+        Assert.Equal("False", depends.Map("openmemory-ui")["required"]?.ToString(), ignoreCase: true);
+        Assert.Equal("service_healthy", depends.Map("mem0-dashboard").Str("condition"));
+
+        var (ports, _) = GatewayPorts.FromYarpJson();
+        var gateway = _compose.Environment("gateway");
+        Assert.Equal("mem0", gateway["Gateway__Stack"]);
+        var mem0 = _compose.Environment("mem0");
+        var gatewayIp = Compose.Interpolate((string)_compose.Service("gateway").Map("networks").Map("internal")["ipv4_address"]!);
+        Assert.Equal(gatewayIp, mem0["FORWARDED_ALLOW_IPS"]);
+        Assert.Equal($"http://localhost:{ports["mem0-dashboard"]}", mem0["DASHBOARD_URL"]);
+        var subnet = Compose.Interpolate((string)_compose.Document.Map("networks").Map("internal").Map("ipam").List("config")[0].Map()["subnet"]!);
+        Assert.True(System.Net.IPNetwork.Parse(subnet).Contains(System.Net.IPAddress.Parse(gatewayIp)), $"{gatewayIp} is outside {subnet}");
+
+        var dashboard = _compose.Environment("mem0-dashboard");
+        Assert.Equal($"http://localhost:{ports["mem0"]}", dashboard["NEXT_PUBLIC_API_URL"]);
+        Assert.Equal($"http://gateway:{ports["mem0"]}", dashboard["API_INTERNAL_URL"]);
+        Assert.Contains("/api/health", string.Join(' ', _compose.Service("mem0-dashboard").Map("healthcheck").List("test").Cast<string>()));
     }
 }
 

@@ -31,7 +31,7 @@ public sealed partial class DashboardTests
         var dashboards = Dashboards.All;
         var uids = dashboards.Select(d => d.Uid).ToList();
         Assert.Equal(uids.Count, uids.Distinct().Count());
-        Assert.Subset(uids.ToHashSet(), new HashSet<string> { "mem0-gw-overview", "mem0-gw-operations", "mem0-gw-internals", "mem0-infra" });
+        Assert.Subset(uids.ToHashSet(), new HashSet<string> { "mem0-gw-overview", "mem0-gw-operations", "mem0-gw-internals", "mem0-infra", "mem0-gw-auth" });
         foreach (var d in dashboards)
         {
             Assert.Matches("^[a-z0-9-]{1,40}$", d.Uid);

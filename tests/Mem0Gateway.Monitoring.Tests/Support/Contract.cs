@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace Mem0Gateway.Monitoring.Tests.Support;
 
-/// <summary>The gateway's metric names and label values from the shared contract (README "Metric reference").</summary>
+/// <summary>
+/// The gateway's metric names and label values the monitoring files may use (docs/metrics.md); MetricContractTests checks
+/// the names against the gateway's own registry.
+/// </summary>
 public static partial class Contract
 {
     public static readonly IReadOnlySet<string> GatewayMetrics = new HashSet<string>
@@ -28,7 +31,7 @@ public static partial class Contract
         "process_num_threads", "process_start_time_seconds", "dotnet_collection_count_total", "dotnet_total_memory_bytes",
     };
 
-    public static readonly IReadOnlySet<string> Services = new HashSet<string> { "mem0", "openmemory", "openmemory-ui" };
+    public static readonly IReadOnlySet<string> Services = new HashSet<string> { "mem0", "mem0-dashboard", "openmemory", "openmemory-ui" };
 
     /// <summary>Histogram series names map to their family: x_bucket / x_count / x_sum -> x.</summary>
     public static string Family(string series) => HistogramSuffix().Replace(series, "");

@@ -47,6 +47,23 @@ public static class Traffic
         }
     }
 
+    /// <summary>Logins (one failing), requests with an accepted and a rejected API key, and a CORS preflight.</summary>
+    public static async Task AuthRoundAsync(HttpClient mem0, int round)
+    {
+        var login = new JsonObject { ["email"] = "admin@example.com", ["password"] = "not-logged" };
+        var keyed = Request(HttpMethod.Get, "/memories?user_id=alice");
+        keyed.Headers.Add("X-API-Key", "m0sk_AbCdEfG" + new string('x', 36));
+        var rejected = Request(HttpMethod.Get, "/memories?user_id=alice", status: 401);
+        rejected.Headers.Add("X-API-Key", $"m0sk_random{round:D2}" + new string('y', 34));
+        var preflight = Request(HttpMethod.Options, "/memories");
+        preflight.Headers.Add("Origin", "http://localhost:13030");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        foreach (var r in new[] { Request(HttpMethod.Post, "/auth/login", login), Request(HttpMethod.Post, "/auth/login", login, status: 401), keyed, rejected, preflight })
+        {
+            using var response = await mem0.SendAsync(r);
+        }
+    }
+
     public static async Task OpenMemoryRoundAsync(HttpClient openmemory)
     {
         using var a = await openmemory.GetAsync("/api/v1/memories/?user_id=alice");

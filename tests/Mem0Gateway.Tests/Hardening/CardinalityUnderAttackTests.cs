@@ -39,7 +39,7 @@ public sealed class CardinalityUnderAttackTests
         Assert.Equal(GatewaySeries(afterAttack), GatewaySeries(metrics));
         // And the level it saturated at is set by config: 3 catch-all routes × normalised methods × (histogram
         // buckets + sum + count + the few statuses and error values seen), plus 3 in-flight gauges.
-        var bound = 3 * Mem0Gateway.Metrics.HttpMethodLabels.Count * (Mem0Gateway.Metrics.GatewayMetrics.RequestDurationBuckets.Length + 1 + 2 + 4) + 3;
+        var bound = 3 * Mem0Gateway.Proxy.HttpMethodLabels.Count * (Mem0Gateway.Metrics.GatewayMetrics.RequestDurationBuckets.Length + 1 + 2 + 4) + 3;
         Assert.True(GatewaySeries(metrics) - before <= bound, $"{GatewaySeries(metrics) - before} new series, bound {bound}");
         Assert.DoesNotContain(metrics.Samples, s => s.Labels.Values.Any(v => v.Length == 32 && v.All(Uri.IsHexDigit)));
     }

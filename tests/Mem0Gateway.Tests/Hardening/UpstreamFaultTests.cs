@@ -51,8 +51,11 @@ public sealed class UpstreamFaultTests
         Assert.IsType<HttpRequestException>(failure);
 
         var metrics = await gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_upstream_errors_total", ("error", error)) == 1);
-        Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "mem0-get-all"), ("error", error)));
+        Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_errors_total", ("route", "mem0-get-all"), ("error", error), ("blame", "upstream_transport")));
         Assert.Equal(0, metrics.Sum("mem0_gateway_upstream_errors_total", ("error", "client_abort")));
+        // A response cut short after its headers: broken, and counted with the status the client really got.
+        Assert.Equal(1, metrics.Sum("mem0_gateway_responses_broken_total", ("route", "mem0-get-all"), ("operation", "get_all"), ("error", error)));
+        Assert.Equal(1, metrics.Sum("mem0_gateway_requests_total", ("route", "mem0-get-all"), ("status_code", "200")));
 
         // And the gateway is still serving.
         using var health = await gateway.Management.GetAsync("/metrics");

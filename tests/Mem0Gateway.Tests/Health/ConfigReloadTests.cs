@@ -44,7 +44,8 @@ public sealed class ConfigReloadTests
             Assert.Single(replacement.RequestsTo("GET", "/reload-added"));
         }
 
-        var metrics = await gateway.ScrapeAsync();
+        // The client can have the whole answer a moment before the gateway has counted it.
+        var metrics = await gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_requests_total", ("route", "mem0-reload-added")) == 1);
         Assert.Equal(1, metrics.Sum("mem0_gateway_requests_total", ("route", "mem0-reload-added")));
         Assert.True(metrics.Sum("mem0_gateway_config_reloads_total", ("result", "success")) >= 1);
         Assert.Equal(0, metrics.Sum("mem0_gateway_config_reloads_total", ("result", "failure")));
@@ -59,7 +60,7 @@ public sealed class ConfigReloadTests
         var logs = new CapturedLogs();
         await using var stack = await GatewayWithUpstreams.StartAsync(o =>
         {
-            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.Settings["Logging:LogLevel:Mem0Gateway.Hosting"] = "Information";
             o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
         });
         var gateway = stack.Gateway;
@@ -97,7 +98,7 @@ public sealed class ConfigReloadTests
         var logs = new CapturedLogs();
         await using var stack = await GatewayWithUpstreams.StartAsync(o =>
         {
-            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.Settings["Logging:LogLevel:Mem0Gateway.Hosting"] = "Information";
             o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
         });
         var gateway = stack.Gateway;
@@ -120,6 +121,73 @@ public sealed class ConfigReloadTests
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    public enum BadEdit { Deleted, Emptied, EmptyObject, ServiceWithoutClusterOrRoutes, ServiceWithoutRoutes }
+
+    [Theory]
+    [InlineData(BadEdit.Deleted, "is missing")]
+    [InlineData(BadEdit.Emptied, "is empty")]
+    [InlineData(BadEdit.EmptyObject, "has no ReverseProxy routes or clusters")]
+    [InlineData(BadEdit.ServiceWithoutClusterOrRoutes, "service 'openmemory-ui' has no cluster")]
+    [InlineData(BadEdit.ServiceWithoutRoutes, "service 'openmemory-ui' has no route")]
+    public async Task An_edit_that_would_unroute_a_service_is_rejected_and_the_last_good_config_keeps_serving(BadEdit edit, string reason)
+    {
+        var logs = new CapturedLogs();
+        await using var stack = await GatewayWithUpstreams.StartAsync(o =>
+        {
+            o.Settings["Logging:LogLevel:Mem0Gateway.Health"] = "Information";
+            o.ConfigureBuilder = builder => builder.Logging.AddProvider(logs);
+        });
+        var gateway = stack.Gateway;
+        var good = gateway.ReadConfig();
+        Assert.Equal(1, (await gateway.ScrapeAsync()).Sum("mem0_gateway_config_last_reload_successful"));
+
+        switch (edit)
+        {
+            case BadEdit.Deleted:
+                File.Delete(gateway.ConfigPath);
+                break;
+            case BadEdit.Emptied:
+                File.WriteAllText(gateway.ConfigPath, "\n");
+                break;
+            case BadEdit.EmptyObject:
+                File.WriteAllText(gateway.ConfigPath, "{}");
+                break;
+            default:
+                var config = gateway.ReadConfig();
+                var routes = config["ReverseProxy"]!["Routes"]!.AsObject();
+                foreach (var route in routes.Where(r => (string?)r.Value!["ClusterId"] == "openmemory-ui").Select(r => r.Key).ToList())
+                {
+                    routes.Remove(route);
+                }
+
+                if (edit == BadEdit.ServiceWithoutClusterOrRoutes)
+                {
+                    config["ReverseProxy"]!["Clusters"]!.AsObject().Remove("openmemory-ui");
+                }
+
+                gateway.RewriteConfig(config);
+                break;
+        }
+
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "failure") >= 1, TimeSpan.FromSeconds(10), "a rejected reload");
+        var metrics = await gateway.ScrapeAsync();
+        Assert.Equal(0, metrics.Sum("mem0_gateway_config_reloads_total", ("result", "success")));
+        Assert.Equal(0, metrics.Sum("mem0_gateway_config_last_reload_successful"));
+        Assert.Contains(logs.Messages("Proxy config edit rejected"), m => m.Contains(reason, StringComparison.Ordinal));
+
+        // Every service still answers from the last good config.
+        foreach (var (service, path) in new[] { ("mem0", "/memories?user_id=u"), ("openmemory-ui", "/docs") })
+        {
+            using var client = gateway.Client(service);
+            using var response = await client.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        gateway.RewriteConfig(good);
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "a successful reload after the fix");
+        Assert.Equal(1, (await gateway.ScrapeAsync()).Sum("mem0_gateway_config_last_reload_successful"));
     }
 
     private static JsonObject GatewayFixedConfig(GatewayInstance gateway, JsonObject? good = null)

@@ -88,6 +88,61 @@ public sealed class EcsJsonFormatterTests
         Assert.Null(line["trace.id"]);
     }
 
+    [Fact]
+    public void Line_and_paragraph_separators_are_escaped_so_no_tool_can_split_a_line_on_them()
+    {
+        const string separated = "a\u2028b\u2029c";
+        var entry = new AccessLogEntry
+        {
+            Timestamp = DateTimeOffset.UnixEpoch,
+            Level = LogEventLevel.Information,
+            Method = "GET",
+            Path = "/memories/" + separated,
+            StatusCode = 200,
+            DurationNanoseconds = 1,
+            RequestBodyBytes = 0,
+            ResponseBodyBytes = 0,
+            RouteId = "mem0-get",
+            Operation = "get",
+            Service = "mem0",
+            UserAgent = "agent " + separated,
+        };
+        var access = Format(output => Formatter.Format(entry, output));
+
+        var template = new MessageTemplateParser().Parse("Upstream said {Reason}");
+        var app = Format(output => Formatter.Format(new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Warning,
+            new InvalidOperationException("boom " + separated), template,
+            [
+                new LogEventProperty("Reason", new ScalarValue(separated)),
+                new LogEventProperty("Nested", new StructureValue([new LogEventProperty("Text", new ScalarValue(separated))])),
+                new LogEventProperty("List", new SequenceValue([new ScalarValue(separated)])),
+            ], default, default), output));
+
+        foreach (var text in new[] { access, app })
+        {
+            Assert.DoesNotContain('\u2028', text);
+            Assert.DoesNotContain('\u2029', text);
+            Assert.Contains("\\u2028", text);
+        }
+
+        var accessLine = JsonNode.Parse(access)!.AsObject();
+        Assert.Equal("/memories/" + separated, (string?)accessLine["url.path"]);
+        Assert.Equal("agent " + separated, (string?)accessLine["user_agent.original"]);
+        var appLine = JsonNode.Parse(app)!.AsObject();
+        Assert.Equal("Upstream said " + separated, (string?)appLine["message"]);
+        Assert.Equal(separated, (string?)appLine["Reason"]);
+        Assert.Equal(separated, (string?)appLine["Nested"]!["Text"]);
+        Assert.Equal(separated, (string?)appLine["List"]![0]);
+        Assert.Equal("boom " + separated, (string?)appLine["error.message"]);
+    }
+
+    private static string Format(Action<TextWriter> format)
+    {
+        var output = new StringWriter();
+        format(output);
+        return output.ToString();
+    }
+
     private static JsonObject Parse(Action<TextWriter> format)
     {
         var output = new StringWriter();

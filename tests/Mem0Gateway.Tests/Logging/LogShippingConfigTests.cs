@@ -66,13 +66,23 @@ public sealed class LogShippingConfigTests
     [Fact]
     public async Task The_template_maps_exactly_the_ecs_fields_the_gateway_writes_with_fitting_types()
     {
-        await using var traced = await TracedStack.StartAsync();
-        await traced.Stack.Ui.StopAsync();
+        // The UI's upstream breaks its answer mid-body, so the fields only a broken response carries are seen too.
+        await using var breaking = new MisbehavingUpstream(UpstreamFault.ResetMidResponse);
+        await using var traced = await TracedStack.StartAsync(o => o.Destinations["openmemory-ui"] = [breaking.BaseAddress]);
         using (var openMemory = traced.Client("openmemory"))
         using (var ui = traced.Client("openmemory-ui"))
         {
             using var listed = await openMemory.GetAsync("/api/v1/memories/?user_id=u&page=1");
-            using var failed = await ui.GetAsync("/");
+            Assert.NotNull(await Record.ExceptionAsync(async () =>
+            {
+                using var failed = await ui.GetAsync("/");
+                await failed.Content.ReadAsByteArrayAsync();
+            }));
+            // A UI's server-side call (user agent "node", no Origin) carries mem0.caller.
+            using var serverSide = new HttpRequestMessage(HttpMethod.Get, "/api/v1/apps/?page=1");
+            serverSide.Headers.UserAgent.Clear();
+            serverSide.Headers.UserAgent.ParseAdd("node");
+            using var fromNode = await openMemory.SendAsync(serverSide);
 
             // An event stream, so the line that only streams carry is seen too.
             using var sse = new HttpRequestMessage(HttpMethod.Get, "/mcp/claude/sse/u");
@@ -83,7 +93,7 @@ public sealed class LogShippingConfigTests
         }
 
         var lines = await traced.Log.WaitForAsync(l =>
-            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 3 && l.Any(x => x["error.stack_trace"] is not null));
+            l.Count(x => (string?)x["event.dataset"] == AccessLogFields.Dataset) == 4 && l.Any(x => x["error.stack_trace"] is not null));
 
         // ECS and mem0.* names contain a dot (or are @timestamp/message); other keys are an app event's own properties.
         var emitted = lines.SelectMany(l => l.Select(p => p.Key))

@@ -86,7 +86,7 @@ public sealed class TracedStack : IAsyncDisposable
     public async ValueTask DisposeAsync() => await Stack.DisposeAsync();
 
     /// <summary>The in-memory exporter wants an ICollection; spans end on many threads.</summary>
-    private sealed class SpanSink(ConcurrentQueue<Activity> queue) : ICollection<Activity>
+    internal sealed class SpanSink(ConcurrentQueue<Activity> queue) : ICollection<Activity>
     {
         public int Count => queue.Count;
 

@@ -1,0 +1,29 @@
+using Mem0Gateway.Configuration;
+using Mem0Gateway.Proxy;
+
+namespace Mem0Gateway.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>Auth-method and per-API-key metrics (<c>Gateway:Auth</c>); nothing when metrics are off.</summary>
+    public static IServiceCollection AddGatewayAuthMetrics(this IServiceCollection services, IConfiguration configuration, GatewayOptions gateway)
+    {
+        services.AddOptions<AuthOptions>()
+            .Bind(configuration.GetSection(AuthOptions.SectionName))
+            .Validate(o => o.MaxTrackedKeys >= 0, $"{AuthOptions.SectionName}:MaxTrackedKeys must not be negative.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.SessionCookie), $"{AuthOptions.SectionName}:SessionCookie must name a cookie.")
+            .ValidateOnStart();
+        var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
+        if (!gateway.Metrics.Enabled || !options.Enabled)
+        {
+            return services;
+        }
+
+        services.AddSingleton(sp => new AuthMethodPolicy(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value));
+        services.AddSingleton(sp => new ApiKeyLabelPolicy(
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value,
+            sp.GetRequiredService<Privacy.PersonalIdProtector>()));
+        services.AddSingleton<IProxyRequestObserver, AuthMetricsObserver>();
+        return services;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Mem0Gateway.Proxy;
+
+namespace Mem0Gateway.Privacy;
+
+/// <summary>
+/// Makes a request's path and query safe to write to logs and spans: personal ids (user, agent, run, entity, session)
+/// become keyed tokens, values of secret-looking parameters and of any parameter not known to be harmless become
+/// <see cref="RedactionMark"/>. Routes without personal path segments cost one table lookup and no allocation.
+/// </summary>
+public sealed class RequestUrlRedactor
+{
+    /// <summary>What replaces a value that must not be written anywhere.</summary>
+    public const string RedactionMark = "[REDACTED]";
+
+    /// <summary>Route parameters and query parameters whose values identify a person (or their session).</summary>
+    private static readonly HashSet<string> PersonalNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "user_id", "agent_id", "run_id", "entity_id", "session_id",
+    };
+
+    /// <summary>Name fragments that mark a parameter as a credential, whatever else it is called.</summary>
+    private static readonly string[] SecretFragments = ["key", "token", "secret", "password", "passwd", "auth", "credential", "signature", "cookie"];
+
+    /// <summary>
+    /// Query parameters of the mem0 and OpenMemory APIs that carry paging, sorting and flags only. Everything else
+    /// (search_query, categories, unknown names) may hold memory text and is redacted.
+    /// </summary>
+    private static readonly HashSet<string> HarmlessNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "page", "size", "page_size", "limit", "top_k", "threshold", "sort_column", "sort_direction", "from_date", "to_date",
+        "show_archived", "show_expired", "is_active", "mode", "app_id", "explain", "entity_type",
+    };
+
+    private static readonly int[] NoSegments = [];
+
+    private readonly ConditionalWeakTable<ProxyRouteDescriptor, int[]> _personalSegments = new();
+    private readonly PersonalIdProtector _protector;
+
+    public RequestUrlRedactor(PersonalIdProtector protector) => _protector = protector;
+
+    /// <summary>True when the route's template has a segment such as <c>{user_id}</c>.</summary>
+    public bool HasPersonalSegments(ProxyRouteDescriptor route) => PersonalSegmentsOf(route).Length > 0;
+
+    /// <summary>The path with personal segments tokenised; the same string instance when there are none.</summary>
+    public string RedactPath(ProxyRouteDescriptor route, string path)
+    {
+        var segments = PersonalSegmentsOf(route);
+        if (segments.Length == 0)
+        {
+            return path;
+        }
+
+        var parts = path.Split('/');
+        foreach (var index in segments)
+        {
+            if (index < parts.Length && parts[index].Length > 0)
+            {
+                parts[index] = _protector.Protect(parts[index]);
+            }
+        }
+
+        return string.Join('/', parts);
+    }
+
+    /// <summary>The query (without '?') with every value redacted or tokenised as above; null when there is none.</summary>
+    public string? RedactQuery(string? query)
+    {
+        if (string.IsNullOrEmpty(query) || query == "?")
+        {
+            return null;
+        }
+
+        var span = query.AsSpan(query[0] == '?' ? 1 : 0);
+        var builder = new StringBuilder(span.Length + 16);
+        foreach (var range in span.Split('&'))
+        {
+            var pair = span[range];
+            if (pair.IsEmpty)
+            {
+                continue;
+            }
+
+            if (builder.Length > 0)
+            {
+                builder.Append('&');
+            }
+
+            var equals = pair.IndexOf('=');
+            var name = equals < 0 ? pair : pair[..equals];
+            builder.Append(name);
+            if (equals < 0)
+            {
+                continue;
+            }
+
+            builder.Append('=');
+            var value = pair[(equals + 1)..];
+            builder.Append(RedactValue(name.ToString(), value));
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>True for a header or parameter name that suggests a credential.</summary>
+    public static bool IsSecretName(ReadOnlySpan<char> name)
+    {
+        foreach (var fragment in SecretFragments)
+        {
+            if (name.Contains(fragment, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private string RedactValue(string name, ReadOnlySpan<char> value)
+    {
+        if (PersonalNames.Contains(name))
+        {
+            return value.IsEmpty ? string.Empty : _protector.Protect(Uri.UnescapeDataString(value.ToString().Replace('+', ' ')));
+        }
+
+        if (!IsSecretName(name) && HarmlessNames.Contains(name))
+        {
+            return value.ToString();
+        }
+
+        return RedactionMark;
+    }
+
+    private int[] PersonalSegmentsOf(ProxyRouteDescriptor route)
+        => _personalSegments.GetValue(route, static r => FindPersonalSegments(r.Template));
+
+    private static int[] FindPersonalSegments(string template)
+    {
+        if (string.IsNullOrEmpty(template))
+        {
+            return NoSegments;
+        }
+
+        var parts = template.Split('/');
+        var found = new List<int>();
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            if (part.Length > 2 && part[0] == '{' && part[^1] == '}')
+            {
+                var name = part[1..^1].TrimStart('*');
+                var colon = name.IndexOf(':');
+                if (colon >= 0)
+                {
+                    name = name[..colon];
+                }
+
+                if (PersonalNames.Contains(name.TrimEnd('?')))
+                {
+                    found.Add(i);
+                }
+            }
+        }
+
+        return found.Count == 0 ? NoSegments : found.ToArray();
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text;
+using Mem0Gateway.Configuration;
+using Mem0Gateway.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
+
+namespace Mem0Gateway.Testing;
+
+/// <summary>
+/// The one list of metric names: read from the registry the gateway builds (as <c>AddGatewayMetrics</c> composes it),
+/// not written down again. Documentation and the monitoring contract are checked against it.
+/// </summary>
+public static class GatewayMetricFamilies
+{
+    /// <summary>Family name to Prometheus type (counter, gauge, histogram, ...), for every family the registry exposes.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ReadAsync()
+    {
+        var services = new ServiceCollection();
+        services.AddGatewayMetrics(new GatewayOptions());
+        await using var provider = services.BuildServiceProvider();
+        _ = provider.GetRequiredService<GatewayMetrics>();
+        var registry = provider.GetRequiredService<CollectorRegistry>();
+        using var text = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(text);
+
+        var families = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in Encoding.UTF8.GetString(text.ToArray()).Split('\n'))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal) && line.Split(' ') is [_, _, var name, var type])
+            {
+                families[name] = type;
+            }
+        }
+
+        return families;
+    }
+}
