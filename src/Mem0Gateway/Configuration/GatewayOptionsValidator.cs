@@ -23,7 +23,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var stacks = options.Services.Values.Select(s => s.Stack).Where(s => !string.IsNullOrEmpty(s)).Append(GatewayOptions.AllStacks);
         if (!stacks.Contains(options.Stack, StringComparer.OrdinalIgnoreCase))
         {
-            errors.Add($"Gateway:Stack must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}, got '{options.Stack}'.");
+            errors.AddWithoutValue("Stack", $"must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}, got '{options.Stack}'");
         }
 
         var seen = new Dictionary<int, string> { [options.ManagementPort] = "management" };
