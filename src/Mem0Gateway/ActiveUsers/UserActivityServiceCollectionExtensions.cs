@@ -1,6 +1,7 @@
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Mcp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenTelemetry.Trace;
 
 namespace Mem0Gateway.ActiveUsers;
 
@@ -29,8 +30,12 @@ public static class UserActivityServiceCollectionExtensions
 
         if (mcp.Enabled)
         {
+            services.TryAddSingleton(TimeProvider.System);
             services.AddSingleton<McpMetrics>();
+            services.AddSingleton<McpCallTracker>();
             services.AddSingleton<McpSessionRegistry>();
+            services.AddSingleton<McpTraffic>();
+            services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(McpSpanAttributes.SourceName));
         }
 
         if (activeUsers.Enabled || mcp.Enabled)

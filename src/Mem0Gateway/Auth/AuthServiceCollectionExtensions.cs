@@ -8,11 +8,7 @@ public static class AuthServiceCollectionExtensions
     /// <summary>Auth-method and per-API-key metrics (<c>Gateway:Auth</c>); nothing when metrics are off.</summary>
     public static IServiceCollection AddGatewayAuthMetrics(this IServiceCollection services, IConfiguration configuration, GatewayOptions gateway)
     {
-        services.AddOptions<AuthOptions>()
-            .Bind(configuration.GetSection(AuthOptions.SectionName))
-            .Validate(o => o.MaxTrackedKeys >= 0, $"{AuthOptions.SectionName}:MaxTrackedKeys must not be negative.")
-            .Validate(o => !string.IsNullOrWhiteSpace(o.SessionCookie), $"{AuthOptions.SectionName}:SessionCookie must name a cookie.")
-            .ValidateOnStart();
+        services.AddGatewayOptions<AuthOptions, AuthOptionsValidator>(AuthOptions.SectionName);
         var options = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         if (!gateway.Metrics.Enabled || !options.Enabled)
         {

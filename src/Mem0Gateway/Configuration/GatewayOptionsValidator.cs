@@ -23,7 +23,7 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         var stacks = options.Services.Values.Select(s => s.Stack).Where(s => !string.IsNullOrEmpty(s)).Append(GatewayOptions.AllStacks);
         if (!stacks.Contains(options.Stack, StringComparer.OrdinalIgnoreCase))
         {
-            errors.AddWithoutValue("Stack", $"must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}, got '{options.Stack}'");
+            errors.Add("Stack", options.Stack, $"must be one of {string.Join(", ", stacks.Distinct(StringComparer.OrdinalIgnoreCase))}");
         }
 
         var seen = new Dictionary<int, string> { [options.ManagementPort] = "management" };

@@ -10,13 +10,15 @@ namespace Mem0Gateway.Mcp;
 /// </summary>
 public static class JsonRpcResponseSniffer
 {
-    public readonly record struct Response(string IdKey, ToolCallOutcome Outcome);
+    /// <summary>One response: its id key, how it ended and, for a JSON-RPC error, its code (the conventions' <c>error.type</c>).</summary>
+    public readonly record struct Response(string IdKey, ToolCallOutcome Outcome, string? ErrorCode = null);
 
     /// <summary>The response in <paramref name="head"/>, which may be cut anywhere; null when no id was found.</summary>
     public static Response? Sniff(ReadOnlySpan<byte> head)
     {
         var reader = new Utf8JsonReader(head, isFinalBlock: false, default);
         string? id = null;
+        string? errorCode = null;
         ToolCallOutcome? outcome = null;
         var section = Section.None; // which top-level member the reader is inside
         var inContent = false;
@@ -39,7 +41,7 @@ public static class JsonRpcResponseSniffer
                         {
                             if (!reader.Read())
                             {
-                                return Done(id, outcome);
+                                return Done(id, outcome, errorCode);
                             }
 
                             id = JsonRpcRequestReader.IdKey(ref reader);
@@ -62,13 +64,26 @@ public static class JsonRpcResponseSniffer
 
                         break;
 
+                    case JsonTokenType.PropertyName when depth == 2 && section == Section.Error && reader.ValueTextEquals("code"u8):
+                        if (!reader.Read())
+                        {
+                            return Done(id, outcome, errorCode);
+                        }
+
+                        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var code))
+                        {
+                            errorCode = ErrorCodes.Label(code);
+                        }
+
+                        break;
+
                     case JsonTokenType.PropertyName when depth == 2 && section == Section.Result:
                         inContent = false;
                         if (reader.ValueTextEquals("isError"u8))
                         {
                             if (!reader.Read())
                             {
-                                return Done(id, outcome);
+                                return Done(id, outcome, errorCode);
                             }
 
                             if (reader.TokenType == JsonTokenType.True)
@@ -98,7 +113,7 @@ public static class JsonRpcResponseSniffer
                                 outcome = ToolCallOutcome.ToolError;
                             }
 
-                            return Done(id, outcome);
+                            return Done(id, outcome, errorCode);
                         }
 
                         if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.StartsWith("Error"u8) && outcome != ToolCallOutcome.Error)
@@ -109,7 +124,7 @@ public static class JsonRpcResponseSniffer
                         break;
 
                     case JsonTokenType.EndObject when depth == 0:
-                        return Done(id, outcome);
+                        return Done(id, outcome, errorCode);
                 }
             }
         }
@@ -118,11 +133,24 @@ public static class JsonRpcResponseSniffer
             // Not JSON after all, or cut inside a token the reader cannot resume: use what was found.
         }
 
-        return Done(id, outcome);
+        return Done(id, outcome, errorCode);
     }
 
-    private static Response? Done(string? id, ToolCallOutcome? outcome)
-        => id is null || outcome is null ? null : new Response(id, outcome.Value);
+    private static Response? Done(string? id, ToolCallOutcome? outcome, string? errorCode)
+        => id is null || outcome is null ? null : new Response(id, outcome.Value, outcome == ToolCallOutcome.Error ? errorCode : null);
+
+    /// <summary>The standard JSON-RPC and MCP error codes as strings, cached; other codes are one bounded value.</summary>
+    private static class ErrorCodes
+    {
+        private static readonly int[] Known = [-32700, -32600, -32601, -32602, -32603, -32000, -32001, -32002, -32020, -32022, -32042];
+        private static readonly string[] Labels = Known.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+
+        public static string Label(int code)
+        {
+            var i = Array.IndexOf(Known, code);
+            return i >= 0 ? Labels[i] : "other";
+        }
+    }
 
     private static bool StartsWithError(ReadOnlySpan<byte> rest)
     {

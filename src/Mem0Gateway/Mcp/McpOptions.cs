@@ -7,8 +7,14 @@ public sealed class McpOptions
 
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Client apps (the <c>{client_name}</c> path segment) that get their own <c>client</c> label; anything else is <c>other</c>.</summary>
+    /// <summary>Client apps (the <c>{client_name}</c> path segment, or clientInfo's name) that get their own <c>client</c> label; anything else is <c>other</c>.</summary>
     public List<string> Clients { get; set; } = [];
+
+    /// <summary>Client versions (from clientInfo) that get their own <c>client_version</c> label; anything else is <c>other</c>.</summary>
+    public List<string> ClientVersions { get; set; } = [];
+
+    /// <summary>A Streamable HTTP session with no request and no open stream for this long is counted as ended.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Tool names that get their own <c>tool</c> label; anything else is <c>other</c>.</summary>
     public List<string> Tools { get; set; } = [];

@@ -11,7 +11,9 @@ internal sealed class McpOptionsValidator : IValidateOptions<McpOptions>
         errors.RequireNames("Clients", options.Clients);
         errors.RequireNames("Tools", options.Tools);
         errors.RequireAtLeast("MaxBodyPeekBytes", options.MaxBodyPeekBytes, 0);
+        errors.RequireNames("ClientVersions", options.ClientVersions);
         errors.RequirePositive("ToolCallTimeout", options.ToolCallTimeout);
+        errors.RequirePositive("SessionIdleTimeout", options.SessionIdleTimeout);
         errors.RequireAtLeast("MaxTrackedSessions", options.MaxTrackedSessions, 1);
         errors.RequireAtLeast("MaxPendingCallsPerSession", options.MaxPendingCallsPerSession, 0);
         return errors.Result;

@@ -1,71 +1,56 @@
 using System.Diagnostics;
 using Mem0Gateway.ActiveUsers;
-using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Mcp;
 
 /// <summary>
-/// YARP pipeline step for the three MCP routes (by their yarp.json operation): the SSE stream (sessions, result
-/// correlation), the message POSTs (methods, tool calls) and the stateless HTTP endpoint (tool calls measured
-/// directly). Every other route passes straight through.
+/// YARP pipeline step for the routes whose yarp.json metadata marks them as MCP endpoints (<c>"Mcp"</c>): Streamable
+/// HTTP (POST, GET, DELETE), the 2024 SSE stream and its message POSTs. It counts messages, tool calls and sessions,
+/// and makes one span per JSON-RPC request, without holding back a byte. Every other route passes straight through.
 /// </summary>
 internal sealed class McpTrafficMiddleware
 {
-    private const string StreamOperation = "mcp_stream";
-    private const string MessageOperation = "mcp_message";
-    private const string HttpOperation = "mcp_http";
-
-    /// <summary>Bytes of an HTTP-mode response kept to classify it (id, result or error, first text bytes).</summary>
-    private const int ResponseHeadLimit = 2048;
-
     private readonly RequestDelegate _next;
-    private readonly McpSessionRegistry _registry;
-    private readonly McpMetrics _metrics;
-    private readonly PersonalIdProtector _protector;
-    private readonly ActiveUserEstimator? _activeUsers;
-    private Settings _settings;
+    private readonly McpTraffic _traffic;
 
-    public McpTrafficMiddleware(RequestDelegate next, McpSessionRegistry registry, McpMetrics metrics, PersonalIdProtector protector,
-        IOptionsMonitor<McpOptions> options, IServiceProvider services)
+    public McpTrafficMiddleware(RequestDelegate next, McpTraffic traffic)
     {
         _next = next;
-        _registry = registry;
-        _metrics = metrics;
-        _protector = protector;
-        _activeUsers = services.GetService<ActiveUserEstimator>();
-        _settings = new Settings(options.CurrentValue);
-        options.OnChange(changed => _settings = new Settings(changed));
+        _traffic = traffic;
     }
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<ProxyRouteDescriptor>() is not { } route)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ProxyRouteDescriptor>() is not { Mcp: { } mcp } route)
         {
             return _next(context);
         }
 
         var method = context.Request.Method;
-        return route.Operation switch
+        return McpEndpointKinds.Parse(mcp) switch
         {
-            StreamOperation when HttpMethods.IsGet(method) => ForwardStreamAsync(context, route),
-            MessageOperation when HttpMethods.IsPost(method) => ForwardMessageAsync(context, route),
-            HttpOperation when HttpMethods.IsPost(method) => ForwardHttpAsync(context, route),
+            McpEndpointKind.Sse2024Stream when HttpMethods.IsGet(method) => ForwardSseStreamAsync(context),
+            McpEndpointKind.Sse2024Messages when HttpMethods.IsPost(method) => ForwardSseMessageAsync(context, route),
+            McpEndpointKind.StreamableHttp when HttpMethods.IsPost(method) => ForwardStreamablePostAsync(context, route),
+            McpEndpointKind.StreamableHttp when HttpMethods.IsGet(method) => ForwardStreamableGetAsync(context),
+            McpEndpointKind.StreamableHttp when HttpMethods.IsDelete(method) => ForwardStreamableDeleteAsync(context),
             _ => _next(context),
         };
     }
 
-    private async Task ForwardStreamAsync(HttpContext context, ProxyRouteDescriptor route)
+    private async Task ForwardSseStreamAsync(HttpContext context)
     {
-        var settings = _settings;
-        var client = settings.Labels.Client(context.GetRouteValue("client_name") as string);
-        ulong? userHash = context.GetRouteValue("user_id") is string { Length: > 0 } userId ? _protector.Hash64(userId) : null;
+        // The path names the client (OpenMemory); a stream without one learns it from its first message.
+        var client = context.GetRouteValue("client_name") is string name ? _traffic.Settings.Labels.Client(name) : null;
         var span = Activity.Current;
-        span?.SetTag(McpSpanAttributes.Client, client);
-        var observer = new McpStreamObserver(context, client, userHash, _registry, _metrics, _protector,
-            settings.MaxPendingCallsPerSession, span);
+        if (client is not null)
+        {
+            span?.SetTag(McpSpanAttributes.Client, client);
+        }
+
+        var observer = new McpStreamObserver(context, _traffic, client, UserHash(context), span);
         try
         {
             await ForwardObservingResponseAsync(context, observer.Observe);
@@ -74,6 +59,205 @@ internal sealed class McpTrafficMiddleware
         {
             observer.Close();
         }
+    }
+
+    private async Task ForwardSseMessageAsync(HttpContext context, ProxyRouteDescriptor route)
+    {
+        var sessionId = McpTraffic.SessionQueryValue(context.Request.QueryString.Value);
+        var session = sessionId is not null ? _traffic.Registry.Find(_traffic.Protector.Hash64(sessionId)) : null;
+        if (session?.UserHash is { } userHash)
+        {
+            // The user of a message is only known through its session: this is how an SSE user counts as active.
+            _traffic.ActiveUsers?.RecordHash(route.Service, userHash);
+        }
+
+        var read = await ReadMessagesAsync(context, protocolHeader: null);
+        if (session is { IsCounted: false } && read.Messages is { Length: > 0 } messages)
+        {
+            // A stream with no client in its path: its first message (initialize) names the client.
+            var client = ClientOf(context, null, Array.Find(messages, m => m.ClientName is not null));
+            if (session.TryMarkCounted(client))
+            {
+                _traffic.Metrics.SessionOpened(client, McpLabels.Sse2024Transport);
+            }
+        }
+
+        var calls = StartCalls(context, read, session, sessionId, McpLabels.Sse2024Transport, protocolHeader: null);
+        await _next(context);
+
+        // The answers come on the stream; a message the upstream refused will get none.
+        if (calls is not null && ForwardingFailed(context, out var failure))
+        {
+            foreach (var call in calls)
+            {
+                if (call.IdKey is { } id)
+                {
+                    session?.TryTake(id, out _);
+                }
+
+                _traffic.Calls.End(call, failure);
+            }
+        }
+    }
+
+    private async Task ForwardStreamablePostAsync(HttpContext context, ProxyRouteDescriptor route)
+    {
+        var request = context.Request;
+        var protocolHeader = SingleHeader(request, McpRoutingHeaders.ProtocolVersionHeader);
+        var sessionId = SingleHeader(request, McpTraffic.SessionIdHeader);
+        var key = sessionId is not null ? _traffic.Protector.Hash64(sessionId) : 0;
+        var session = sessionId is not null ? _traffic.Registry.Find(key) : null;
+
+        var read = await ReadMessagesAsync(context, protocolHeader);
+        var calls = StartCalls(context, read, session, sessionId, McpLabels.StreamableHttpTransport, protocolHeader) ?? [];
+        Func<McpSession>? create = null;
+        if (sessionId is null && read.Messages is { } messages && Array.FindIndex(messages, m => m.Method == JsonRpcRequest.Initialize) is var i and >= 0)
+        {
+            var client = ClientOf(context, null, messages[i]);
+            var userHash = UserHash(context);
+            create = () => new McpSession(client, McpLabels.StreamableHttpTransport, userHash, _traffic.Settings.MaxPendingCallsPerSession,
+                _traffic.Calls.Now, endsWithStream: false);
+        }
+
+        var exchange = new McpExchange(context, _traffic, calls, new McpExchangeSession(_traffic, key, session, sessionId is not null, create));
+        await ForwardObservingResponseAsync(context, exchange.Observe);
+        exchange.Complete(ForwardingFailed(context, out var failure) && context.Response.StatusCode != StatusCodes.Status202Accepted ? failure : null);
+    }
+
+    /// <summary>A GET opens the session's server-push stream (or resumes a POST's stream with Last-Event-ID).</summary>
+    private async Task ForwardStreamableGetAsync(HttpContext context)
+    {
+        var sessionId = SingleHeader(context.Request, McpTraffic.SessionIdHeader);
+        if (sessionId is null || _traffic.Registry.Find(_traffic.Protector.Hash64(sessionId)) is not { } session)
+        {
+            await _next(context);
+            return;
+        }
+
+        var observer = new McpStreamObserver(context, _traffic, session, Activity.Current);
+        try
+        {
+            await ForwardObservingResponseAsync(context, observer.Observe);
+        }
+        finally
+        {
+            observer.Close();
+        }
+    }
+
+    private async Task ForwardStreamableDeleteAsync(HttpContext context)
+    {
+        await _next(context);
+        var sessionId = SingleHeader(context.Request, McpTraffic.SessionIdHeader);
+        var status = context.Response.StatusCode;
+        if (sessionId is not null && (status is >= 200 and < 300 || status == StatusCodes.Status404NotFound)
+            && _traffic.Registry.Find(_traffic.Protector.Hash64(sessionId)) is { } session)
+        {
+            _traffic.Registry.Close(_traffic.Protector.Hash64(sessionId), session,
+                status == StatusCodes.Status404NotFound ? session.LastSeenTimestamp : _traffic.Calls.Now);
+        }
+    }
+
+    /// <summary>Counts the messages of one POST and starts a call for each request in it.</summary>
+    private List<McpCall>? StartCalls(HttpContext context, ReadResult read, McpSession? session, string? sessionId, string transport, string? protocolHeader)
+    {
+        var settings = _traffic.Settings;
+        var span = Activity.Current;
+        if (read.Messages is not { } messages)
+        {
+            var unparsedClient = ClientOf(context, session, default);
+            span?.SetTag(McpSpanAttributes.Client, unparsedClient);
+            _traffic.Metrics.Message(unparsedClient, McpLabels.UnparsedMethod, transport, McpProtocolVersions.Label(protocolHeader));
+            return null;
+        }
+
+        var sessionToken = sessionId is not null && span is { IsAllDataRequested: true } ? _traffic.Protector.Protect(sessionId) : null;
+        if (sessionToken is not null)
+        {
+            span!.SetTag(McpSpanAttributes.SessionId, sessionToken);
+        }
+
+        List<McpCall>? calls = null;
+        foreach (var message in messages)
+        {
+            var client = ClientOf(context, session, message);
+            var protocol = McpProtocolVersions.Label(protocolHeader ?? message.ProtocolVersion);
+            var method = McpLabels.Method(message.Method);
+            _traffic.Metrics.Message(client, method, transport, protocol);
+            if (message.ClientName is not null)
+            {
+                _traffic.Metrics.ClientInfo(client, settings.Labels.ClientVersion(message.ClientVersion), transport);
+            }
+
+            string? tool = null;
+            if (message.IsToolCall)
+            {
+                tool = settings.Labels.Tool(message.ToolName);
+                _traffic.Metrics.ToolCall(tool, client);
+            }
+
+            span?.SetTag(McpSpanAttributes.Client, client);
+            var isRequest = message.IsRequest || (read.FromHeaders && message.Method?.StartsWith("notifications/", StringComparison.Ordinal) == false);
+            if (!isRequest)
+            {
+                continue;
+            }
+
+            var call = _traffic.Calls.Start(message, method, tool, client, transport, protocol, sessionToken, span);
+            (calls ??= []).Add(call);
+            if (session is not null && !session.TryAddPending(call) && transport == McpLabels.Sse2024Transport)
+            {
+                // Its answer will come on a stream the gateway cannot tie back to it.
+                _traffic.Calls.End(call, ToolCallOutcome.Uncorrelated);
+            }
+            else if (session is null && transport == McpLabels.Sse2024Transport)
+            {
+                _traffic.Calls.End(call, ToolCallOutcome.Uncorrelated);
+            }
+        }
+
+        return calls;
+    }
+
+    private string ClientOf(HttpContext context, McpSession? session, JsonRpcRequest message)
+        => _traffic.Settings.Labels.ResolveClient(context.GetRouteValue("client_name") as string, session?.Client, message.ClientName);
+
+    private ulong? UserHash(HttpContext context)
+        => context.GetRouteValue("user_id") is string { Length: > 0 } userId ? _traffic.Protector.Hash64(userId) : null;
+
+    /// <summary>
+    /// The messages of a POST: from its body when it is small enough to peek, else from the 2026-07-28 routing headers
+    /// when the protocol version says they are there. Where both exist and disagree, the mismatch is counted and the
+    /// body wins.
+    /// </summary>
+    private async ValueTask<ReadResult> ReadMessagesAsync(HttpContext context, string? protocolHeader)
+    {
+        var request = context.Request;
+        var headers = McpProtocolVersions.HasRoutingHeaders(protocolHeader) ? McpRoutingHeaders.Read(request) : null;
+        var limit = _traffic.Settings.MaxBodyPeekBytes;
+        var body = SmallJsonBody.IsPeekable(request, limit)
+            ? await SmallJsonBody.PeekAsync(request, limit, JsonRpcRequestReader.Read)
+            : StreamedBodyPeek.IsPeekable(request, limit) ? await StreamedBodyPeek.PeekAsync(request, limit) : null;
+        if (body is null)
+        {
+            return headers is { } h ? new ReadResult([new JsonRpcRequest(h.Method, null, h.Name)], FromHeaders: true) : default;
+        }
+
+        if (headers is { } mirrored && body.Length == 1)
+        {
+            var message = body[0];
+            if (!string.Equals(mirrored.Method, message.Method, StringComparison.Ordinal))
+            {
+                _traffic.Metrics.HeaderMismatch("method");
+            }
+
+            if (message.Method is JsonRpcRequest.ToolsCall or "prompts/get" && !string.Equals(mirrored.Name, message.Name, StringComparison.Ordinal))
+            {
+                _traffic.Metrics.HeaderMismatch("name");
+            }
+        }
+
+        return new ReadResult(body, FromHeaders: false);
     }
 
     /// <summary>Runs the rest of the pipeline with the response body passing through <paramref name="observe"/>, then
@@ -92,145 +276,8 @@ internal sealed class McpTrafficMiddleware
         }
     }
 
-    private async Task ForwardMessageAsync(HttpContext context, ProxyRouteDescriptor route)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var settings = _settings;
-        var session = QueryParameter.Find(context.Request.QueryString.Value, "session_id") is { } sessionId
-            ? _registry.Find(_protector.Hash64(sessionId))
-            : null;
-        var client = session?.Client
-            ?? (context.GetRouteValue("client_name") is string clientName ? settings.Labels.Client(clientName) : McpLabels.UnknownClient);
-        if (session?.UserHash is { } userHash)
-        {
-            // The user of a message is only known through its session: this is how an SSE user counts as active.
-            _activeUsers?.RecordHash(route.Service, userHash);
-        }
-
-        var messages = await ReadMessagesAsync(context, settings);
-        if (messages is null)
-        {
-            _metrics.Message(client, McpLabels.UnparsedMethod);
-            await _next(context);
-            return;
-        }
-
-        List<(string Id, string Tool)>? pending = null;
-        foreach (var message in messages)
-        {
-            var tool = CountMessage(client, message, settings);
-            if (tool is null)
-            {
-                continue;
-            }
-
-            if (session is not null && message.IdKey is { } id && session.TryAddPending(id, tool, start))
-            {
-                (pending ??= []).Add((id, tool));
-            }
-            else
-            {
-                _metrics.ToolCallEnded(tool, client, ToolCallOutcome.Uncorrelated, null);
-            }
-        }
-
-        SetSpan(client, messages, settings);
-        await _next(context);
-
-        if (pending is not null && ForwardingFailed(context, out var outcome))
-        {
-            // The upstream never accepted the message, so no result will come on the stream.
-            foreach (var (id, tool) in pending)
-            {
-                if (session!.TryComplete(id, out _))
-                {
-                    _metrics.ToolCallEnded(tool, client, outcome, Stopwatch.GetElapsedTime(start));
-                }
-            }
-        }
-    }
-
-    private async Task ForwardHttpAsync(HttpContext context, ProxyRouteDescriptor route)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var settings = _settings;
-        var client = settings.Labels.Client(context.GetRouteValue("client_name") as string);
-        var messages = await ReadMessagesAsync(context, settings);
-        if (messages is null)
-        {
-            _metrics.Message(client, McpLabels.UnparsedMethod);
-            await _next(context);
-            return;
-        }
-
-        string? measuredTool = null;
-        string? measuredId = null;
-        foreach (var message in messages)
-        {
-            if (CountMessage(client, message, settings) is not { } tool)
-            {
-                continue;
-            }
-
-            if (messages.Length == 1 && message.IdKey is { } id)
-            {
-                (measuredTool, measuredId) = (tool, id);
-            }
-            else
-            {
-                _metrics.ToolCallEnded(tool, client, ToolCallOutcome.Uncorrelated, null);
-            }
-        }
-
-        SetSpan(client, messages, settings);
-        if (measuredTool is null)
-        {
-            await _next(context);
-            return;
-        }
-
-        // One request, one response: keep the head of the response to classify it once it has been sent.
-        var head = new ResponseHead(ResponseHeadLimit);
-        await ForwardObservingResponseAsync(context, head.Append);
-
-        var outcome = ForwardingFailed(context, out var failure)
-            ? failure
-            : head.Classify(context.Features.Get<ProxyRequestContext>()?.IsEventStream ?? false, measuredId!);
-        _metrics.ToolCallEnded(measuredTool, client, outcome, Stopwatch.GetElapsedTime(start));
-        if (outcome != ToolCallOutcome.Result)
-        {
-            Activity.Current?.SetTag(McpSpanAttributes.ErrorType, outcome.ToLabel());
-        }
-    }
-
-    private async ValueTask<JsonRpcRequest[]?> ReadMessagesAsync(HttpContext context, Settings settings)
-        => SmallJsonBody.IsPeekable(context.Request, settings.MaxBodyPeekBytes)
-            ? await SmallJsonBody.PeekAsync(context.Request, settings.MaxBodyPeekBytes, JsonRpcRequestReader.Read)
-            : null;
-
-    /// <summary>Counts one message; returns the tool label when it is a tools/call.</summary>
-    private string? CountMessage(string client, JsonRpcRequest message, Settings settings)
-    {
-        _metrics.Message(client, McpLabels.Method(message.Method));
-        if (!message.IsToolCall)
-        {
-            return null;
-        }
-
-        var tool = settings.Labels.Tool(message.ToolName);
-        _metrics.ToolCall(tool, client);
-        return tool;
-    }
-
-    private static void SetSpan(string client, JsonRpcRequest[] messages, Settings settings)
-    {
-        if (messages.Length == 1 && Activity.Current is { } span)
-        {
-            var message = messages[0];
-            McpSpanAttributes.SetMessage(span, client, McpLabels.Method(message.Method),
-                message.IsToolCall ? settings.Labels.Tool(message.ToolName) : null);
-        }
-    }
+    private static string? SingleHeader(HttpRequest request, string name)
+        => request.Headers[name] is { Count: 1 } values && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
 
     /// <summary>From the request's forwarding outcome: no JSON-RPC answer can have come back.</summary>
     private static bool ForwardingFailed(HttpContext context, out ToolCallOutcome outcome)
@@ -240,12 +287,5 @@ internal sealed class McpTrafficMiddleware
         return forwarding.IsFailure || forwarding.StatusCode >= 400;
     }
 
-    private sealed class Settings(McpOptions options)
-    {
-        public McpLabels Labels { get; } = new(options);
-
-        public int MaxBodyPeekBytes { get; } = options.MaxBodyPeekBytes;
-
-        public int MaxPendingCallsPerSession { get; } = options.MaxPendingCallsPerSession;
-    }
+    private readonly record struct ReadResult(JsonRpcRequest[]? Messages, bool FromHeaders);
 }

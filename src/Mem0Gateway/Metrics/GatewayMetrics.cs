@@ -22,7 +22,8 @@ public sealed class GatewayMetrics
     /// <summary>Active health probes: a few ms on loopback, up to the probe timeout (default 5 s) when a host is silent.</summary>
     public static readonly double[] HealthCheckDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     /// <summary>MCP tool calls: OpenMemory's tools answer in milliseconds (list) to tens of seconds (LLM-backed add); 300 s is the default correlation timeout.</summary>
-    public static readonly double[] McpToolCallDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
+    /// <summary>The OpenTelemetry MCP conventions' boundaries for <c>mcp.server.operation.duration</c>.</summary>
+    public static readonly double[] McpToolCallDurationBuckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 
     private static readonly Exemplar.LabelKey TraceIdKey = Exemplar.Key("trace_id");
     private static readonly Exemplar.LabelKey SpanIdKey = Exemplar.Key("span_id");
@@ -145,28 +146,38 @@ public sealed class GatewayMetrics
 
         McpSessionsActive = factory.CreateGauge(
             "mem0_gateway_mcp_sessions_active",
-            "Open MCP SSE streams, by client app.",
-            new GaugeConfiguration { LabelNames = ["client"] });
+            "Open MCP sessions (2024 SSE streams, Streamable HTTP sessions with an Mcp-Session-Id), by client app and transport.",
+            new GaugeConfiguration { LabelNames = ["client", "transport"] });
 
         McpSessionsTotal = factory.CreateCounter(
             "mem0_gateway_mcp_sessions_total",
-            "MCP SSE streams opened, by client app.",
-            new CounterConfiguration { LabelNames = ["client"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            "MCP sessions opened, by client app and transport.",
+            new CounterConfiguration { LabelNames = ["client", "transport"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
 
         McpSessionDuration = factory.CreateHistogram(
             "mem0_gateway_mcp_session_duration_seconds",
-            "How long MCP SSE streams stayed open, by client app.",
+            "How long MCP sessions lasted (a stream's life; a Streamable HTTP session up to DELETE, 404 or its last use before idling out), by client app and transport.",
             new HistogramConfiguration
             {
-                LabelNames = ["client"],
+                LabelNames = ["client", "transport"],
                 Buckets = StreamDurationBuckets,
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         McpMessagesTotal = factory.CreateCounter(
             "mem0_gateway_mcp_messages_total",
-            "JSON-RPC messages clients sent over MCP, by client app and method (unparsed: body not readable as JSON-RPC).",
-            new CounterConfiguration { LabelNames = ["client", "method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            "JSON-RPC messages clients sent over MCP, by client app, method (unparsed: body not readable as JSON-RPC), transport and MCP-Protocol-Version.",
+            new CounterConfiguration { LabelNames = ["client", "method", "transport", "protocol_version"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        McpClientInfoTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_client_info_total",
+            "MCP messages that named their client (initialize's clientInfo, a 2026-07-28 request's _meta), by allow-listed client app and version.",
+            new CounterConfiguration { LabelNames = ["client", "client_version", "transport"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+
+        McpHeaderMismatchesTotal = factory.CreateCounter(
+            "mem0_gateway_mcp_header_mismatches_total",
+            "2026-07-28 MCP requests whose Mcp-Method or Mcp-Name header disagreed with the body (the body is what is counted).",
+            new CounterConfiguration { LabelNames = ["header"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
 
         McpToolCallsTotal = factory.CreateCounter(
             "mem0_gateway_mcp_tool_calls_total",
@@ -242,6 +253,10 @@ public sealed class GatewayMetrics
     public Histogram McpSessionDuration { get; }
 
     public Counter McpMessagesTotal { get; }
+
+    public Counter McpClientInfoTotal { get; }
+
+    public Counter McpHeaderMismatchesTotal { get; }
 
     public Counter McpToolCallsTotal { get; }
 

@@ -40,6 +40,9 @@ public sealed class ProxyRouteDescriptor : IListenerPortMetadata
 
     public int ListenerPort { get; }
 
+    /// <summary>The route's <c>Mcp</c> metadata (what kind of MCP endpoint it is), or null for a route that is not one.</summary>
+    public string? Mcp { get; init; }
+
     /// <summary>False for the pseudo-route that stands for "no route matched".</summary>
     public bool IsProxied => !ReferenceEquals(RouteId, UnmatchedRouteId);
 

@@ -34,7 +34,10 @@ internal sealed partial class ProxyRouteDescriptorFactory
             Log.RouteWithoutListener(_logger, route.RouteId, service);
         }
 
-        return new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port);
+        return new ProxyRouteDescriptor(route.RouteId, service, operation, route.Match.Path ?? string.Empty, streaming, port)
+        {
+            Mcp = route.Metadata?.GetValueOrDefault(RouteMetadataKeys.Mcp) is { Length: > 0 } mcp ? mcp : null,
+        };
     }
 
     private static partial class Log

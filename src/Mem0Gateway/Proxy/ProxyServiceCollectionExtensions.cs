@@ -17,11 +17,7 @@ public static class ProxyServiceCollectionExtensions
         services.AddSingleton<GatewayProblemResponder>();
         services.AddSingleton<BrowserOriginPolicy>();
         services.AddSingleton<ServerSideCallPolicy>();
-        services.AddOptions<ServerSideCallOptions>()
-            .Bind(configuration.GetSection(ServerSideCallOptions.SectionName))
-            .Validate(o => o.SourceAddresses.All(a => System.Net.IPAddress.TryParse(a.Trim(), out _)),
-                $"{ServerSideCallOptions.SectionName}:SourceAddresses must hold IP addresses.")
-            .ValidateOnStart();
+        services.AddGatewayOptions<ServerSideCallOptions, ServerSideCallOptionsValidator>(ServerSideCallOptions.SectionName);
         services.AddProblemDetails();
         services.AddRequestTimeouts();
 

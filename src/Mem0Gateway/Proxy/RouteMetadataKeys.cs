@@ -6,6 +6,12 @@ public static class RouteMetadataKeys
     /// <summary>Route metadata: the mem0 operation this route is (add, search, ...).</summary>
     public const string Operation = "Operation";
 
+    /// <summary>
+    /// Route metadata: the route is an MCP endpoint, and which kind: <c>streamable_http</c>, <c>sse_2024</c> (the GET
+    /// stream) or <c>sse_2024_messages</c> (the POSTs that stream answers).
+    /// </summary>
+    public const string Mcp = "Mcp";
+
     /// <summary>Route metadata: "true" for long-lived event streams (MCP SSE).</summary>
     public const string Streaming = "Streaming";
 

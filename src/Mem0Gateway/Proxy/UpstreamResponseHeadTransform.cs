@@ -25,8 +25,9 @@ internal static class UpstreamResponseHeadTransform
             return ValueTask.CompletedTask;
         }
 
-        if (upstream.Content.Headers.ContentType?.MediaType is { } mediaType
-            && mediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase))
+        // YARP has copied the headers by now: the client-side string, unlike the upstream's parsed header, costs nothing.
+        if (http.Response.ContentType is { } contentType
+            && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
             http.Features.Get<ProxyRequestContext>()?.MarkEventStream();
             return SendHeadersNowAsync(http, context.CancellationToken);

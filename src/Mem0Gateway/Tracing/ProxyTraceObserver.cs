@@ -42,6 +42,14 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
         activity.SetTag("http.route", route.Template);
         activity.SetTag("mem0.route", route.RouteId);
         activity.SetTag("mem0.operation", route.Operation);
+        if (GenAiMemoryOperation.Of(route.Operation) is { } memoryOperation)
+        {
+            activity.SetTag(GenAiMemoryOperation.OperationName, memoryOperation);
+            if (context.GetRouteValue("memory_id") is string { Length: > 0 } memoryId)
+            {
+                activity.SetTag(GenAiMemoryOperation.RecordId, memoryId);
+            }
+        }
         if (_redactor.HasPersonalSegments(route))
         {
             var path = _redactor.RedactPath(route, context.Request.Path.Value ?? string.Empty);

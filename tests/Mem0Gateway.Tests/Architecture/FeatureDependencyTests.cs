@@ -13,7 +13,7 @@ public sealed class FeatureDependencyTests
     private const string Root = "Mem0Gateway";
 
     private static readonly HashSet<string> Features =
-        ["Metrics", "Tracing", "Logging", "Health", "Mcp", "ActiveUsers", "Management", "StatusPage", "SessionAffinity"];
+        ["Metrics", "Tracing", "Logging", "Health", "Mcp", "ActiveUsers", "Management", "StatusPage", "SessionAffinity", "Auth"];
 
     private static readonly HashSet<string> LowerLayers = ["Proxy", "Privacy", "Configuration"];
 
@@ -29,6 +29,8 @@ public sealed class FeatureDependencyTests
         [("Mcp", "ActiveUsers")] = "MCP tool calls feed the active-user estimate directly",
         [("ActiveUsers", "Metrics")] = "the estimator sets its gauges on GatewayMetrics at scrape time",
         [("ActiveUsers", "Mcp")] = "AddGatewayUserActivity registers MCP and its scrape hook expires MCP sessions",
+        [("Auth", "Metrics")] = "the auth-method and API-key counters are families on GatewayMetrics",
+        [("Logging", "Metrics")] = "dropped log events are counted on GatewayMetrics at scrape time",
         [("Management", "Health")] = "the health endpoints are mapped on the management port by Management, not by Health",
     };
 

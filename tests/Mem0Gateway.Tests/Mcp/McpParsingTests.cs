@@ -45,10 +45,10 @@ public sealed class McpParsingTests
     [InlineData("""{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"{\"results\":[]}"}],"isError":false}}""", "n:3", ToolCallOutcome.Result)]
     [InlineData("""{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"Error: Memory system is currently unavailable."}],"isError":false}}""", "n:3", ToolCallOutcome.ToolError)]
     [InlineData("""{"jsonrpc":"2.0","id":"x","result":{"content":[{"type":"text","text":"boom"}],"isError":true}}""", "s:x", ToolCallOutcome.ToolError)]
-    [InlineData("""{"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"Method not found"}}""", "n:4", ToolCallOutcome.Error)]
+    [InlineData("""{"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"Method not found"}}""", "n:4", ToolCallOutcome.Error, "-32601")]
     [InlineData("""{"jsonrpc":"2.0","id":5,"result":{"tools":[]}}""", "n:5", ToolCallOutcome.Result)]
-    public void A_response_is_classified(string json, string id, ToolCallOutcome outcome)
-        => Assert.Equal(new JsonRpcResponseSniffer.Response(id, outcome), JsonRpcResponseSniffer.Sniff(Encoding.UTF8.GetBytes(json)));
+    public void A_response_is_classified(string json, string id, ToolCallOutcome outcome, string? errorCode = null)
+        => Assert.Equal(new JsonRpcResponseSniffer.Response(id, outcome, errorCode), JsonRpcResponseSniffer.Sniff(Encoding.UTF8.GetBytes(json)));
 
     [Fact]
     public void A_response_cut_short_is_still_classified_from_its_head()
@@ -86,5 +86,48 @@ public sealed class McpParsingTests
             (SseEventKind.Message, "{\"jsonrpc\":\"2.0\",\n\"id\":2}"),
             (SseEventKind.Message, new string('x', 64)),
         ], events);
+    }
+
+    [Fact]
+    public void A_batch_answer_is_split_into_its_messages_however_it_is_chunked()
+    {
+        var json = Encoding.UTF8.GetBytes("""[{"jsonrpc":"2.0","id":"a","result":{"text":"a } ] \" ["}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"x"}}]""");
+        for (var chunk = 1; chunk <= json.Length; chunk++)
+        {
+            var found = new List<JsonRpcResponseSniffer.Response>();
+            var splitter = new JsonMessageSplitter(2048, head => found.Add(JsonRpcResponseSniffer.Sniff(head)!.Value));
+            for (var i = 0; i < json.Length; i += chunk)
+            {
+                splitter.Scan(json.AsSpan(i, Math.Min(chunk, json.Length - i)));
+            }
+
+            Assert.Equal([new("s:a", ToolCallOutcome.Result), new("n:2", ToolCallOutcome.Error, "-32601")], found);
+        }
+    }
+
+    [Fact]
+    public void Client_info_comes_from_initialize_or_a_2026_request_meta()
+    {
+        var initialize = JsonRpcRequestReader.Read("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"cursor","version":"1.7.0"}}}"""u8)![0];
+        Assert.Equal(("cursor", "1.7.0", "2025-06-18"), (initialize.ClientName, initialize.ClientVersion, initialize.ProtocolVersion));
+        var call = JsonRpcRequestReader.Read("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_memories","arguments":{"clientInfo":{"name":"spoof"}},"_meta":{"io.modelcontextprotocol/clientInfo":{"name":"claude","version":"2.1"}}}}"""u8)![0];
+        Assert.Equal(("add_memories", "claude", "2.1"), (call.ToolName, call.ClientName, call.ClientVersion));
+    }
+
+    [Theory]
+    [InlineData("2026-07-28", true)]
+    [InlineData("2027-01-15", true)]
+    [InlineData("2025-11-25", false)]
+    [InlineData("latest", false)]
+    [InlineData(null, false)]
+    public void Routing_headers_are_trusted_from_2026_07_28_on(string? version, bool trusted)
+        => Assert.Equal(trusted, McpProtocolVersions.HasRoutingHeaders(version));
+
+    [Fact]
+    public void An_encoded_mcp_name_is_decoded()
+    {
+        Assert.Equal("add_memories", McpRoutingHeaders.Decode("add_memories"));
+        Assert.Equal("Gedächtnis", McpRoutingHeaders.Decode("=?base64?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("Gedächtnis")) + "?="));
+        Assert.Null(McpRoutingHeaders.Decode("=?base64?not base64!?="));
     }
 }

@@ -81,8 +81,11 @@ public sealed class McpPrivacyTests
         for (var waited = 0; waited < 100; waited++)
         {
             server = spans.ToArray().Where(s => s.Kind == ActivityKind.Server && Equals(s.GetTagItem("server.port"), port)).ToList();
-            toolSpans = server.Where(s => s.GetTagItem("gen_ai.tool.name") is not null).ToList();
-            if (toolSpans.Count >= 3 && server.Any(s => s.GetTagItem("mcp.session.id") is not null))
+            var serverSpanIds = server.Select(s => s.SpanId).ToHashSet();
+            // One MCP span per JSON-RPC request, a child of the HTTP request that carried it.
+            toolSpans = spans.ToArray().Where(s => s.Source.Name == "Mem0Gateway.Mcp" && serverSpanIds.Contains(s.ParentSpanId)
+                && s.GetTagItem("gen_ai.tool.name") is not null).ToList();
+            if (toolSpans.Count >= 3 && server.Any(s => s.GetTagItem("mcp.session.id") is not null && s.DisplayName.StartsWith("GET", StringComparison.Ordinal)))
             {
                 break;
             }
@@ -94,7 +97,7 @@ public sealed class McpPrivacyTests
         Assert.All(toolSpans, s => Assert.Equal("tools/call", s.GetTagItem("mcp.method.name")));
         Assert.All(toolSpans, s => Assert.Equal("execute_tool", s.GetTagItem("gen_ai.operation.name")));
         Assert.Equal(["add_memories", "add_memories", "search_memory"], toolSpans.Select(s => (string)s.GetTagItem("gen_ai.tool.name")!).Order());
-        var stream = Assert.Single(server, s => s.GetTagItem("mcp.session.id") is not null);
+        var stream = Assert.Single(server, s => s.GetTagItem("mcp.session.id") is not null && s.DisplayName.StartsWith("GET", StringComparison.Ordinal));
         Assert.Matches("^h:[0-9a-f]{16}$", (string)stream.GetTagItem("mcp.session.id")!);
         Assert.Equal("claude", stream.GetTagItem("mem0.mcp.client"));
 
@@ -104,7 +107,8 @@ public sealed class McpPrivacyTests
         var all = spans.ToArray();
         var gatewayServer = all.Where(s => s.Kind == ActivityKind.Server && s.GetTagItem("mem0.service") is not null).ToList();
         var serverIds = gatewayServer.Select(s => s.SpanId).ToHashSet();
-        var gatewaySpans = gatewayServer.Concat(all.Where(s => s.Kind == ActivityKind.Client && serverIds.Contains(s.ParentSpanId))).ToList();
+        var gatewaySpans = gatewayServer.Concat(all.Where(s => (s.Kind == ActivityKind.Client || s.Source.Name == "Mem0Gateway.Mcp")
+            && serverIds.Contains(s.ParentSpanId))).ToList();
         Assert.Contains(gatewaySpans, s => s.Kind == ActivityKind.Client);
         foreach (var span in gatewaySpans)
         {

@@ -64,11 +64,11 @@ public sealed class McpSseSessionTests
         Assert.Equal(1, Outcomes("fail_tool", "tool_error"));
         Assert.Equal(1, Outcomes("other", "error"));
 
-        // Durations land in the bucket of the injected delay: 1.2 s in (1, 2.5], 3 s in (2.5, 5], no delay at most 1 s.
+        // Durations land in the bucket of the injected delay: 1.2 s in (1, 2], 3 s in (2, 5], no delay at most 1 s.
         double Bucket(string tool, string le) => metrics.Sum("mem0_gateway_mcp_tool_call_duration_seconds_bucket",
             ("client", "claude"), ("tool", tool), ("outcome", "result"), ("le", le));
-        Assert.Equal([0, 2], [Bucket("add_memories", "1"), Bucket("add_memories", "2.5")]);
-        Assert.Equal([0, 1], [Bucket("search_memory", "2.5"), Bucket("search_memory", "5")]);
+        Assert.Equal([0, 2], [Bucket("add_memories", "1"), Bucket("add_memories", "2")]);
+        Assert.Equal([0, 1], [Bucket("search_memory", "2"), Bucket("search_memory", "5")]);
         Assert.Equal(1, Bucket("list_memories", "1"));
 
         await session.DisposeAsync();
