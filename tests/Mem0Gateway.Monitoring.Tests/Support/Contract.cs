@@ -16,6 +16,7 @@ public static partial class Contract
         "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_mcp_sessions_active",
         "mem0_gateway_mcp_sessions_total", "mem0_gateway_mcp_session_duration_seconds", "mem0_gateway_mcp_messages_total",
         "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds", "mem0_gateway_mcp_tool_call_outcomes_total",
+        "mem0_gateway_mcp_client_info_total", "mem0_gateway_mcp_header_mismatches_total",
         "mem0_gateway_log_events_dropped_total",
         // forwarding outcome
         "mem0_gateway_responses_broken_total", "mem0_gateway_config_last_reload_successful",
