@@ -16,13 +16,22 @@ public static partial class Contract
         "mem0_gateway_config_reloads_total", "mem0_gateway_active_users", "mem0_gateway_mcp_sessions_active",
         "mem0_gateway_mcp_sessions_total", "mem0_gateway_mcp_session_duration_seconds", "mem0_gateway_mcp_messages_total",
         "mem0_gateway_mcp_tool_calls_total", "mem0_gateway_mcp_tool_call_duration_seconds", "mem0_gateway_mcp_tool_call_outcomes_total",
+        "mem0_gateway_mcp_client_info_total", "mem0_gateway_mcp_header_mismatches_total",
         "mem0_gateway_log_events_dropped_total",
         // forwarding outcome
         "mem0_gateway_responses_broken_total", "mem0_gateway_config_last_reload_successful",
-        // cluster-wide active users
-        "mem0_gateway_active_users_cluster", "mem0_gateway_active_users_store_up",
         // authentication
         "mem0_gateway_requests_by_auth_method_total", "mem0_gateway_api_key_requests_total",
+    };
+
+    /// <summary>
+    /// Metrics agreed between the branches but not registered yet: rules and dashboards may use them (their queries
+    /// fall back while they are absent); they move to <see cref="GatewayMetrics"/> when the gateway registers them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> AnnouncedMetrics = new HashSet<string>
+    {
+        // cluster-wide active users
+        "mem0_gateway_active_users_cluster", "mem0_gateway_active_users_store_up",
     };
 
     public static readonly IReadOnlySet<string> ProcessMetrics = new HashSet<string>
@@ -39,7 +48,7 @@ public static partial class Contract
     /// <summary>Every mem0_gateway_* metric name used in a PromQL text (recorded names excluded).</summary>
     public static IEnumerable<string> GatewayMetricsIn(string promql)
         => GatewayMetricName().Matches(promql).Select(m => m.Value).Where(v => !v.Contains(':'))
-            .Select(v => Contract.GatewayMetrics.Contains(v) ? v : Family(v)).Distinct();
+            .Select(v => Contract.GatewayMetrics.Contains(v) || Contract.AnnouncedMetrics.Contains(v) ? v : Family(v)).Distinct();
 
     /// <summary>Every recorded (level:metric:operations) name used in a PromQL text.</summary>
     public static IEnumerable<string> RecordedNamesIn(string promql) => RecordedName().Matches(promql).Select(m => m.Value).Distinct();
