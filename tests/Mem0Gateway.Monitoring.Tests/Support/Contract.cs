@@ -22,14 +22,6 @@ public static partial class Contract
         "mem0_gateway_responses_broken_total", "mem0_gateway_config_last_reload_successful",
         // authentication
         "mem0_gateway_requests_by_auth_method_total", "mem0_gateway_api_key_requests_total",
-    };
-
-    /// <summary>
-    /// Metrics agreed between the branches but not registered yet: rules and dashboards may use them (their queries
-    /// fall back while they are absent); they move to <see cref="GatewayMetrics"/> when the gateway registers them.
-    /// </summary>
-    public static readonly IReadOnlySet<string> AnnouncedMetrics = new HashSet<string>
-    {
         // cluster-wide active users
         "mem0_gateway_active_users_cluster", "mem0_gateway_active_users_store_up",
     };
@@ -48,7 +40,7 @@ public static partial class Contract
     /// <summary>Every mem0_gateway_* metric name used in a PromQL text (recorded names excluded).</summary>
     public static IEnumerable<string> GatewayMetricsIn(string promql)
         => GatewayMetricName().Matches(promql).Select(m => m.Value).Where(v => !v.Contains(':'))
-            .Select(v => Contract.GatewayMetrics.Contains(v) || Contract.AnnouncedMetrics.Contains(v) ? v : Family(v)).Distinct();
+            .Select(v => Contract.GatewayMetrics.Contains(v) ? v : Family(v)).Distinct();
 
     /// <summary>Every recorded (level:metric:operations) name used in a PromQL text.</summary>
     public static IEnumerable<string> RecordedNamesIn(string promql) => RecordedName().Matches(promql).Select(m => m.Value).Distinct();

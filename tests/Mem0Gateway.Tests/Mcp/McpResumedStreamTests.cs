@@ -33,12 +33,15 @@ public sealed class McpResumedStreamTests
         });
         using var client = stack.Client("openmemory");
 
+        // The client sees the upstream's id with the gateway's destination hint; the stand-in only ever sees its own.
+        string sessionId;
         using (var initialize = await client.SendAsync(Post("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"goose","version":"1.0.0"}}}""", null)))
         {
-            Assert.Equal(SessionId, Assert.Single(initialize.Headers.GetValues("Mcp-Session-Id")));
+            sessionId = Assert.Single(initialize.Headers.GetValues("Mcp-Session-Id"));
+            Assert.StartsWith(SessionId + "~", sessionId);
         }
 
-        using (var call = await client.SendAsync(Post("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_memories","arguments":{}}}""", SessionId)))
+        using (var call = await client.SendAsync(Post("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_memories","arguments":{}}}""", sessionId)))
         {
             Assert.DoesNotContain("result", await call.Content.ReadAsStringAsync());
         }
@@ -47,7 +50,7 @@ public sealed class McpResumedStreamTests
         {
             using var get = new HttpRequestMessage(HttpMethod.Get, "/sdk");
             get.Headers.Accept.ParseAdd("text/event-stream");
-            get.Headers.Add("Mcp-Session-Id", SessionId);
+            get.Headers.Add("Mcp-Session-Id", sessionId);
             get.Headers.Add("MCP-Protocol-Version", "2025-11-25");
             get.Headers.Add("Last-Event-ID", "e1");
             using var stream = await client.SendAsync(get);
@@ -87,6 +90,12 @@ public sealed class McpResumedStreamTests
         });
         app.MapGet("/sdk", async context =>
         {
+            if (context.Request.Headers["Mcp-Session-Id"] != SessionId)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("id: e2\nevent: message\ndata: " + Answer + "\n\n");
         });

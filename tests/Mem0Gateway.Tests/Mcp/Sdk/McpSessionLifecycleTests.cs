@@ -71,11 +71,12 @@ public sealed class McpSessionLifecycleTests
             await ping.Content.ReadAsStringAsync();
         }
 
-        // The server forgets the session behind the gateway's back (as when it expires it, or restarts).
+        // The server forgets the session behind the gateway's back (as when it expires it, or restarts). It knows the
+        // id it issued, without the destination hint the gateway adds for the client.
         using (var upstreamClient = new HttpClient { BaseAddress = upstream.BaseAddress })
         using (var delete = new HttpRequestMessage(HttpMethod.Delete, "sdk"))
         {
-            delete.Headers.Add("Mcp-Session-Id", sessionId);
+            delete.Headers.Add("Mcp-Session-Id", sessionId[..sessionId.LastIndexOf('~')]);
             delete.Headers.Add("MCP-Protocol-Version", "2025-06-18");
             (await upstreamClient.SendAsync(delete)).Dispose();
         }
