@@ -1,5 +1,8 @@
 using System.Text;
+using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Health;
+using Mem0Gateway.Logging;
 using Mem0Gateway.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
@@ -7,7 +10,7 @@ using Prometheus;
 namespace Mem0Gateway.Testing;
 
 /// <summary>
-/// The one list of metric names: read from the registry the gateway builds (as <c>AddGatewayMetrics</c> composes it),
+/// The one list of metric names: read from the registry the gateway builds (as <c>AddGatewayMetrics</c> and the feature modules compose it),
 /// not written down again. Documentation and the monitoring contract are checked against it.
 /// </summary>
 public static class GatewayMetricFamilies
@@ -20,6 +23,10 @@ public static class GatewayMetricFamilies
         await using var provider = services.BuildServiceProvider();
         _ = provider.GetRequiredService<GatewayMetrics>();
         var registry = provider.GetRequiredService<CollectorRegistry>();
+        // The feature modules' own families, on the same registry as the gateway creates them.
+        _ = new HealthMetrics(registry);
+        _ = new AuthMetrics(registry);
+        _ = new LogMetrics(registry);
         using var text = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(text);
 

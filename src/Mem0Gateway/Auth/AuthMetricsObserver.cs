@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Mem0Gateway.Metrics;
 using Mem0Gateway.Proxy;
 using Prometheus;
 
@@ -13,13 +12,13 @@ internal sealed class AuthMetricsObserver : IProxyRequestObserver
 {
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 
-    private readonly GatewayMetrics _metrics;
+    private readonly AuthMetrics _metrics;
     private readonly AuthMethodPolicy _methods;
     private readonly ApiKeyLabelPolicy _keys;
     private readonly ConcurrentDictionary<(string Service, AuthMethod Method), Counter.Child> _byMethod = new();
     private readonly ConcurrentDictionary<(string Service, string Key, int StatusClass), Counter.Child> _byKey = new();
 
-    public AuthMetricsObserver(GatewayMetrics metrics, AuthMethodPolicy methods, ApiKeyLabelPolicy keys)
+    public AuthMetricsObserver(AuthMetrics metrics, AuthMethodPolicy methods, ApiKeyLabelPolicy keys)
     {
         _metrics = metrics;
         _methods = methods;

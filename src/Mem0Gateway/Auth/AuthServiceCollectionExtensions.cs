@@ -19,6 +19,7 @@ public static class AuthServiceCollectionExtensions
         services.AddSingleton(sp => new ApiKeyLabelPolicy(
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value,
             sp.GetRequiredService<Privacy.PersonalIdProtector>()));
+        services.AddSingleton<AuthMetrics>();
         services.AddSingleton<IProxyRequestObserver, AuthMetricsObserver>();
         return services;
     }

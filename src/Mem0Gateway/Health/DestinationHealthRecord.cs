@@ -5,7 +5,7 @@ namespace Mem0Gateway.Health;
 /// <summary>What the gateway knows about one destination's health: its metric series and its last probe.</summary>
 internal sealed class DestinationHealthRecord
 {
-    public DestinationHealthRecord(string service, string destination, Mem0Gateway.Metrics.GatewayMetrics metrics)
+    public DestinationHealthRecord(string service, string destination, HealthMetrics metrics)
     {
         Service = service;
         Destination = destination;

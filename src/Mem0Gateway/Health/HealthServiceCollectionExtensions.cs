@@ -12,12 +12,13 @@ public static class HealthServiceCollectionExtensions
     /// <summary>
     /// Upstream health on top of YARP's (observed probes and state changes, our passive and active policies)
     /// and the health checks behind /health/*: readiness plus the dependencies configured under
-    /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c>.
+    /// <c>Gateway:Dependencies</c>. Call after <c>AddGatewayProxy</c> and <c>AddGatewayMetrics</c> (its registry).
     /// </summary>
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProbeDurationListener>();
+        services.AddSingleton<HealthMetrics>();
         services.AddSingleton<UpstreamHealthRegistry>();
         services.AddSingleton<UpstreamHealthEvaluator>();
         services.AddSingleton<GatewayHealthReportBuilder>();

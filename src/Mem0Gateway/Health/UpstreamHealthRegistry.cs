@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http;
-using Mem0Gateway.Metrics;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
@@ -15,11 +14,11 @@ namespace Mem0Gateway.Health;
 internal sealed partial class UpstreamHealthRegistry
 {
     private readonly ConcurrentDictionary<(string Service, string Destination), DestinationHealthRecord> _records = new();
-    private readonly GatewayMetrics _metrics;
+    private readonly HealthMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<UpstreamHealthRegistry> _logger;
 
-    public UpstreamHealthRegistry(GatewayMetrics metrics, TimeProvider time, ILogger<UpstreamHealthRegistry> logger)
+    public UpstreamHealthRegistry(HealthMetrics metrics, TimeProvider time, ILogger<UpstreamHealthRegistry> logger)
     {
         _metrics = metrics;
         _time = time;

@@ -67,7 +67,13 @@ public static class GatewayApplication
         app.UseMiddleware<ProxyRequestTelemetryMiddleware>();
         app.UseRequestTimeouts();
         app.MapGatewayMetrics();
-        app.MapGatewayHealth();
+        var health = app.MapGatewayHealth();
+        foreach (var endpoint in health.All)
+        {
+            endpoint.OnManagementPort(app);
+        }
+
+        health.Detailed.RequireManagementToken();
         if (app.MapGatewayStatusPage() is { } statusPage)
         {
             // The page only asks for the token; its data answers with the same token rules as /health/detailed.

@@ -1,4 +1,3 @@
-using Mem0Gateway.Metrics;
 using Prometheus;
 
 namespace Mem0Gateway.Logging;
@@ -10,21 +9,21 @@ namespace Mem0Gateway.Logging;
 internal sealed class LogDropsScrapeHook : IHostedService
 {
     private readonly CollectorRegistry _registry;
-    private readonly GatewayMetrics _metrics;
+    private readonly LogMetrics _metrics;
     private readonly GatewayLogPipeline _pipeline;
 
-    public LogDropsScrapeHook(CollectorRegistry registry, GatewayMetrics metrics, GatewayLogPipeline pipeline)
+    public LogDropsScrapeHook(CollectorRegistry registry, GatewayLogPipeline pipeline)
     {
         _registry = registry;
-        _metrics = metrics;
+        _metrics = new LogMetrics(registry);
         _pipeline = pipeline;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // Touch the counter so the series exists (at 0) from the first scrape: rate() needs it before the first drop.
-        _metrics.LogEventsDropped.IncTo(_pipeline.DroppedEvents);
-        _registry.AddBeforeCollectCallback(() => _metrics.LogEventsDropped.IncTo(_pipeline.DroppedEvents));
+        _metrics.EventsDropped.IncTo(_pipeline.DroppedEvents);
+        _registry.AddBeforeCollectCallback(() => _metrics.EventsDropped.IncTo(_pipeline.DroppedEvents));
         return Task.CompletedTask;
     }
 

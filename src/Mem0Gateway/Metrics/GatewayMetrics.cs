@@ -4,8 +4,9 @@ using Prometheus;
 namespace Mem0Gateway.Metrics;
 
 /// <summary>
-/// Every metric the gateway defines, in one place. Names and labels are a contract that dashboards, alerts and
-/// outside checks rely on (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
+/// The request, stream, config-reload and shared metric families; feature modules (health, auth, logging) create
+/// their own on the same registry. Names and labels are a contract that dashboards, alerts and outside checks rely on
+/// (docs/metrics.md). Each gateway instance owns its registry, so two gateways in
 /// one process (tests) never share series.
 /// </summary>
 public sealed class GatewayMetrics
@@ -19,8 +20,6 @@ public sealed class GatewayMetrics
     /// <summary>Lifetime of an event stream (an MCP session): seconds to a day.</summary>
     public static readonly double[] StreamDurationBuckets = [1, 5, 15, 30, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400];
 
-    /// <summary>Active health probes: a few ms on loopback, up to the probe timeout (default 5 s) when a host is silent.</summary>
-    public static readonly double[] HealthCheckDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     /// <summary>MCP tool calls: OpenMemory's tools answer in milliseconds (list) to tens of seconds (LLM-backed add); 300 s is the default correlation timeout.</summary>
     /// <summary>The OpenTelemetry MCP conventions' boundaries for <c>mcp.server.operation.duration</c>.</summary>
     public static readonly double[] McpToolCallDurationBuckets = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
@@ -95,30 +94,6 @@ public sealed class GatewayMetrics
                 ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
-        UpstreamUp = factory.CreateGauge(
-            "mem0_gateway_upstream_up",
-            "1 while a destination may receive traffic (neither active nor passive health marks it unhealthy), 0 otherwise.",
-            new GaugeConfiguration { LabelNames = ["service", "destination"] });
-
-        HealthChecksTotal = factory.CreateCounter(
-            "mem0_gateway_health_checks_total",
-            "Active health probes sent to upstream destinations, by result (healthy: 2xx answer; unhealthy: anything else or no answer).",
-            new CounterConfiguration
-            {
-                LabelNames = ["service", "destination", "result"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
-            });
-
-        HealthCheckDuration = factory.CreateHistogram(
-            "mem0_gateway_health_check_duration_seconds",
-            "Time an active health probe took, up to its answer's headers or its failure.",
-            new HistogramConfiguration
-            {
-                LabelNames = ["service", "destination"],
-                Buckets = HealthCheckDurationBuckets,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
-            });
-
         ConfigReloadsTotal = factory.CreateCounter(
             "mem0_gateway_config_reloads_total",
             "Reloads of the proxy config after yarp.json changed (failure: the edit was rejected and the last good config stays live).",
@@ -131,11 +106,6 @@ public sealed class GatewayMetrics
         ConfigLastReloadSuccessful = factory.CreateGauge(
             "mem0_gateway_config_last_reload_successful",
             "1 while the config file's last version was loaded, 0 while its latest edit is rejected (the last good config stays live).");
-
-        LogEventsDropped = factory.CreateCounter(
-            "mem0_gateway_log_events_dropped_total",
-            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
-            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
 
         // --- User activity and MCP. Label values are bounded: service/window from config, client/tool/method
         // through allow-lists, outcome from a fixed set. No user id, session id or memory text is ever a label.
@@ -208,25 +178,9 @@ public sealed class GatewayMetrics
             "mem0_gateway_mcp_tool_call_outcomes_total",
             "How MCP tool calls ended: result, error (JSON-RPC error), tool_error (an \"Error...\" result), timeout, abandoned (stream closed first), uncorrelated (result not observable).",
             new CounterConfiguration { LabelNames = ["tool", "client", "outcome"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
-
-        // Auth: the method is one of four values; the key label is a key's public 12-character prefix (or its keyed
-        // token), only for keys the upstream accepted, bounded by Gateway:Auth:MaxTrackedKeys with the rest as "other".
-        RequestsByAuthMethodTotal = factory.CreateCounter(
-            "mem0_gateway_requests_by_auth_method_total",
-            "Proxied requests by the credential they carried: api_key (X-API-Key), bearer (Authorization), cookie (mem0 session cookie) or none.",
-            new CounterConfiguration { LabelNames = ["service", "auth_method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
-
-        ApiKeyRequestsTotal = factory.CreateCounter(
-            "mem0_gateway_api_key_requests_total",
-            "Requests with an API key the upstream accepted (any answer but 401/403), by key prefix and status class.",
-            new CounterConfiguration { LabelNames = ["service", "key", "status_class"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
     }
 
     public CollectorRegistry Registry { get; }
-
-    public Counter RequestsByAuthMethodTotal { get; }
-
-    public Counter ApiKeyRequestsTotal { get; }
 
     public Counter RequestsTotal { get; }
 
@@ -242,17 +196,9 @@ public sealed class GatewayMetrics
 
     public Histogram StreamDuration { get; }
 
-    public Gauge UpstreamUp { get; }
-
-    public Counter HealthChecksTotal { get; }
-
-    public Histogram HealthCheckDuration { get; }
-
     public Counter ConfigReloadsTotal { get; }
 
     public Gauge ConfigLastReloadSuccessful { get; }
-
-    public Counter LogEventsDropped { get; }
 
     public Gauge ActiveUsers { get; }
 

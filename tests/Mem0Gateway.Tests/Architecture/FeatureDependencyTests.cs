@@ -24,14 +24,10 @@ public sealed class FeatureDependencyTests
     /// </summary>
     private static readonly Dictionary<(string From, string To), string> KnownViolations = new()
     {
-        [("Health", "Metrics")] = "upstream health records its probe and state series on GatewayMetrics' families",
         [("Mcp", "Metrics")] = "McpMetrics creates its families through GatewayMetrics' registry",
         [("Mcp", "ActiveUsers")] = "MCP tool calls feed the active-user estimate directly",
         [("ActiveUsers", "Metrics")] = "the estimator sets its gauges on GatewayMetrics at scrape time",
         [("ActiveUsers", "Mcp")] = "AddGatewayUserActivity registers MCP and its scrape hook expires MCP sessions",
-        [("Auth", "Metrics")] = "the auth-method and API-key counters are families on GatewayMetrics",
-        [("Logging", "Metrics")] = "dropped log events are counted on GatewayMetrics at scrape time",
-        [("Management", "Health")] = "the health endpoints are mapped on the management port by Management, not by Health",
     };
 
     [Fact]

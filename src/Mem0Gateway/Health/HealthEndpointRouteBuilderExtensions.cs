@@ -1,30 +1,28 @@
 using HealthChecks.UI.Client;
-using Mem0Gateway.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Mem0Gateway.Management;
+namespace Mem0Gateway.Health;
 
 public static class HealthEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Health endpoints on the management port: <c>/health/liveness</c> (the process answers; never looks at upstreams),
-    /// <c>/health/readiness</c> (503 unless every required service has a healthy destination), <c>/health</c> (the overall
-    /// status as one word) and <c>/health/detailed</c> (HealthChecks UI JSON, one entry per destination and dependency).
+    /// Health endpoints: <c>/health/liveness</c> (the process answers; never looks at upstreams), <c>/health/readiness</c>
+    /// (503 unless every required service has a healthy destination), <c>/health</c> (the overall status as one word) and
+    /// <c>/health/detailed</c> (HealthChecks UI JSON, one entry per destination and dependency). The host pins them to
+    /// the management port.
     /// </summary>
-    public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
+    public static HealthEndpoints MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/liveness", new HealthCheckOptions { Predicate = _ => false })
-            .OnManagementPort(endpoints);
-        endpoints.MapHealthChecks("/health/readiness", new HealthCheckOptions
-            {
-                Predicate = registration => registration.Tags.Contains(ReadinessHealthCheck.Tag),
-                ResponseWriter = WriteReadinessAsync,
-            })
-            .OnManagementPort(endpoints);
-        endpoints.MapGet("/health", WriteOverallStatusAsync).OnManagementPort(endpoints);
-        endpoints.MapGet("/health/detailed", WriteDetailedAsync).OnManagementPort(endpoints).RequireManagementToken();
-        return endpoints;
+        var liveness = endpoints.MapHealthChecks("/health/liveness", new HealthCheckOptions { Predicate = _ => false });
+        var readiness = endpoints.MapHealthChecks("/health/readiness", new HealthCheckOptions
+        {
+            Predicate = registration => registration.Tags.Contains(ReadinessHealthCheck.Tag),
+            ResponseWriter = WriteReadinessAsync,
+        });
+        var overall = endpoints.MapGet("/health", WriteOverallStatusAsync);
+        var detailed = endpoints.MapGet("/health/detailed", WriteDetailedAsync);
+        return new HealthEndpoints(liveness, readiness, overall, detailed);
     }
 
     private static async Task WriteOverallStatusAsync(HttpContext context)
