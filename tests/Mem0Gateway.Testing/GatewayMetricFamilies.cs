@@ -1,8 +1,10 @@
 using System.Text;
+using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
+using Mem0Gateway.Mcp;
 using Mem0Gateway.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Prometheus;
@@ -27,6 +29,8 @@ public static class GatewayMetricFamilies
         _ = new HealthMetrics(registry);
         _ = new AuthMetrics(registry);
         _ = new LogMetrics(registry);
+        _ = new ActiveUserMetrics(registry);
+        _ = new McpMetrics(registry);
         using var text = new MemoryStream();
         await registry.CollectAndExportAsTextAsync(text);
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Mem0Gateway.Configuration;
-using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace Mem0Gateway.ActiveUsers;
 /// (<see cref="PersonalIdProtector.Hash64"/>) and only the HyperLogLog registers of those hashes are kept: no id, and no
 /// hash, is stored. The gauges are computed when /metrics is scraped.
 /// </summary>
-public sealed class ActiveUserEstimator
+public sealed class ActiveUserEstimator : IUserActivityRecorder
 {
     private readonly PersonalIdProtector _protector;
     private readonly TimeProvider _time;
@@ -73,7 +72,7 @@ public sealed class ActiveUserEstimator
     /// Sets <c>mem0_gateway_active_users</c> (this replica) for every configured service and window and, with a
     /// cluster store, <c>mem0_gateway_active_users_cluster</c>: the store's count, or this replica's while it is down.
     /// </summary>
-    public void UpdateGauges(GatewayMetrics metrics)
+    public void UpdateGauges(ActiveUserMetrics metrics)
     {
         var storeUp = _clusterStore?.IsUp ?? false;
         foreach (var service in _configuredServices.Union(_services.Keys))
@@ -81,18 +80,18 @@ public sealed class ActiveUserEstimator
             foreach (var window in ActiveUserWindow.All)
             {
                 var local = Math.Round(Estimate(service, window));
-                metrics.ActiveUsers.WithLabels(service, window.Label).Set(local);
+                metrics.Local.WithLabels(service, window.Label).Set(local);
                 if (_clusterStore is not null)
                 {
                     var cluster = storeUp && _clusterStore.TryGetCount(service, window, out var count) ? count : local;
-                    metrics.ActiveUsersCluster.WithLabels(service, window.Label).Set(cluster);
+                    metrics.Cluster.WithLabels(service, window.Label).Set(cluster);
                 }
             }
         }
 
         if (_clusterStore is not null)
         {
-            metrics.ActiveUsersStoreUp.Set(storeUp ? 1 : 0);
+            metrics.StoreUp.Set(storeUp ? 1 : 0);
         }
     }
 

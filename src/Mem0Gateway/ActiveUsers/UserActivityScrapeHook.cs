@@ -1,27 +1,22 @@
-using Mem0Gateway.Mcp;
-using Mem0Gateway.Metrics;
 using Prometheus;
 
 namespace Mem0Gateway.ActiveUsers;
 
 /// <summary>
-/// Work done when /metrics is scraped rather than per request: merging the sliding-window sketches into the
-/// active-user gauges, and counting MCP tool calls whose result never came as timed out.
+/// Merges the sliding-window sketches into the active-user gauges when /metrics is scraped rather than per request.
 /// </summary>
 internal sealed class UserActivityScrapeHook : IHostedService
 {
     private readonly CollectorRegistry _registry;
-    private readonly GatewayMetrics _metrics;
-    private readonly ActiveUserEstimator? _activeUsers;
-    private readonly McpSessionRegistry? _sessions;
+    private readonly ActiveUserMetrics _metrics;
+    private readonly ActiveUserEstimator _activeUsers;
     private bool _stopped;
 
-    public UserActivityScrapeHook(CollectorRegistry registry, GatewayMetrics metrics, IServiceProvider services)
+    public UserActivityScrapeHook(CollectorRegistry registry, ActiveUserMetrics metrics, ActiveUserEstimator activeUsers)
     {
         _registry = registry;
         _metrics = metrics;
-        _activeUsers = services.GetService<ActiveUserEstimator>();
-        _sessions = services.GetService<McpSessionRegistry>();
+        _activeUsers = activeUsers;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -29,13 +24,10 @@ internal sealed class UserActivityScrapeHook : IHostedService
         // prometheus-net has no way to remove a callback: it checks the flag instead once the host stops.
         _registry.AddBeforeCollectCallback(() =>
         {
-            if (_stopped)
+            if (!_stopped)
             {
-                return;
+                _activeUsers.UpdateGauges(_metrics);
             }
-
-            _sessions?.ExpirePendingCalls();
-            _activeUsers?.UpdateGauges(_metrics);
         });
         return Task.CompletedTask;
     }

@@ -4,6 +4,7 @@ using Mem0Gateway.Configuration;
 using Mem0Gateway.Health;
 using Mem0Gateway.Logging;
 using Mem0Gateway.Management;
+using Mem0Gateway.Mcp;
 using Mem0Gateway.Metrics;
 using Mem0Gateway.Privacy;
 using Mem0Gateway.Proxy;
@@ -55,6 +56,7 @@ public static class GatewayApplication
         builder.Services.AddGatewayHealth(builder.Configuration);
         builder.Services.AddGatewayConfigReload(builder.Configuration);
         builder.Services.AddGatewayUserActivity(builder.Configuration, gateway);
+        builder.Services.AddGatewayMcp(builder.Configuration, gateway);
         builder.Services.AddGatewayAuthMetrics(builder.Configuration, gateway);
         builder.Services.AddGatewayStatusPage(builder.Configuration);
         builder.Services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupSummary>(sp, configPath));
@@ -81,7 +83,7 @@ public static class GatewayApplication
             statusPage.Data.OnManagementPort(app).RequireManagementToken();
         }
 
-        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity());
+        app.MapGatewayProxy(pipeline => pipeline.UseGatewayUserActivity().UseGatewayMcp());
         app.UseEndpoints(_ => { });
         app.Run(UnmatchedRequestHandler.HandleAsync);
         return app;

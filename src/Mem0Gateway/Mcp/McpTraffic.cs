@@ -1,4 +1,3 @@
-using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Proxy;
 using Mem0Gateway.Privacy;
 using Microsoft.Extensions.Options;
@@ -17,7 +16,7 @@ internal sealed class McpTraffic
         Metrics = metrics;
         Calls = calls;
         Protector = protector;
-        ActiveUsers = services.GetService<ActiveUserEstimator>();
+        ActiveUsers = services.GetService<IUserActivityRecorder>();
         Settings = new McpSettings(options.CurrentValue);
         options.OnChange(changed => Settings = new McpSettings(changed));
     }
@@ -30,7 +29,8 @@ internal sealed class McpTraffic
 
     public PersonalIdProtector Protector { get; }
 
-    public ActiveUserEstimator? ActiveUsers { get; }
+    /// <summary>The active-user estimate, when it is on: an SSE message's user is only known through its session.</summary>
+    public IUserActivityRecorder? ActiveUsers { get; }
 
     public McpSettings Settings { get; private set; }
 

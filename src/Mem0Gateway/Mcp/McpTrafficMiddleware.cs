@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Mem0Gateway.ActiveUsers;
 using Mem0Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 

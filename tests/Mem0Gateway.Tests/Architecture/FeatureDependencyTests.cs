@@ -24,10 +24,6 @@ public sealed class FeatureDependencyTests
     /// </summary>
     private static readonly Dictionary<(string From, string To), string> KnownViolations = new()
     {
-        [("Mcp", "Metrics")] = "McpMetrics creates its families through GatewayMetrics' registry",
-        [("Mcp", "ActiveUsers")] = "MCP tool calls feed the active-user estimate directly",
-        [("ActiveUsers", "Metrics")] = "the estimator sets its gauges on GatewayMetrics at scrape time",
-        [("ActiveUsers", "Mcp")] = "AddGatewayUserActivity registers MCP and its scrape hook expires MCP sessions",
     };
 
     [Fact]

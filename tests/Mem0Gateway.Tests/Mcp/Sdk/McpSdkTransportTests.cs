@@ -88,7 +88,7 @@ public sealed class McpSdkTransportTests
         Assert.True(metrics.Sum("mem0_gateway_mcp_client_info_total", ("client", "cursor"), ("client_version", "1.7.0"), ("transport", transport)) >= 1);
 
         // Each add_memories landed within one bucket of what the client measured.
-        var bounds = Mem0Gateway.Metrics.GatewayMetrics.McpToolCallDurationBuckets;
+        var bounds = Mem0Gateway.Mcp.McpMetrics.ToolCallDurationBuckets;
         var gatewayBuckets = BucketIndexes(metrics, bounds);
         Assert.Equal(2, gatewayBuckets.Count);
         foreach (var (gatewayBucket, clientBucket) in gatewayBuckets.Order().Zip(measured.Select(d => BucketIndex(bounds, d.TotalSeconds)).Order()))
