@@ -24,8 +24,6 @@ public sealed class HyperLogLog
 
     public int Precision { get; }
 
-    internal byte[] Registers => _registers;
-
     /// <summary>The relative standard error of the estimate for a precision.</summary>
     public static double StandardError(int precision) => 1.04 / Math.Sqrt(1 << precision);
 

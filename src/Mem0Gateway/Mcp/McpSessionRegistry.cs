@@ -23,8 +23,6 @@ public sealed class McpSessionRegistry
         _calls = calls;
     }
 
-    public int Count => _sessions.Count;
-
     public bool TryAdd(ulong key, McpSession session)
         => _sessions.Count < _options.CurrentValue.MaxTrackedSessions && _sessions.TryAdd(key, session);
 

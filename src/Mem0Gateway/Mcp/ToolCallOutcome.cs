@@ -26,8 +26,6 @@ public static class ToolCallOutcomes
 {
     private static readonly string[] Labels = ["result", "error", "tool_error", "timeout", "abandoned", "uncorrelated"];
 
-    public static int Count => Labels.Length;
-
     public static string ToLabel(this ToolCallOutcome outcome) => Labels[(int)outcome];
 
     /// <summary>Outcomes with a meaningful duration (the histogram); the others only count.</summary>

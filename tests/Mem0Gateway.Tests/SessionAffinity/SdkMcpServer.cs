@@ -48,7 +48,9 @@ public sealed class SdkMcpServer : IAsyncDisposable
             .WithHttpTransport(o =>
             {
                 o.Stateless = false;
+#pragma warning disable MCP9004 // the 2024 SSE transport is what is tested
                 o.EnableLegacySse = true;
+#pragma warning restore MCP9004
             })
             .WithTools([McpServerTool.Create((string query) => $"{name}: {query}", new() { Name = "search_memory" })]);
         var app = builder.Build();
