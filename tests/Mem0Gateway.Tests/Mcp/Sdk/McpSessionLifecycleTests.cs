@@ -37,6 +37,9 @@ public sealed class McpSessionLifecycleTests
 
         clock.Advance(TimeSpan.FromSeconds(40));
         await client.CallToolAsync("list_memories");
+        // The client has its result once the event arrives; the gateway sees the exchange end a moment later. A
+        // session with an exchange still open never idles out, so let it finish before the clock moves on.
+        await gateway.ScrapeUntilAsync(m => m.Sum("mem0_gateway_requests_in_flight", ("service", "openmemory")) == 0);
         clock.Advance(TimeSpan.FromMinutes(4));
         Assert.Equal(1, (await gateway.ScrapeAsync()).Sum("mem0_gateway_mcp_sessions_active"));
 
