@@ -48,7 +48,7 @@ internal sealed partial class StartupSummary : IHostedService
         Log.Started(_logger, GatewayVersion.Current, _configPath);
         var routes = _proxyState.GetRoutes().GroupBy(r => r.Config.ClusterId ?? string.Empty, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
-        foreach (var (service, listener) in _gateway.Services.OrderBy(s => s.Value.Port))
+        foreach (var (service, listener) in _gateway.RunServices().OrderBy(s => s.Value.Port))
         {
             var destinations = "no destinations";
             var probe = "active probes off";
