@@ -79,9 +79,16 @@ public sealed class SloLiveTests(ITestOutputHelper output)
 
         await Task.WhenAll(adds);
 
+        // One answered UI request in the window, so the UI's ratio has a denominator: 0, not 0/0.
+        using (var answered = await uiClient.GetAsync("/memories?user_id=alice"))
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
         // once Prometheus has scraped all of it, the next rule evaluation records the ratios
         await WaitForValueAsync(prometheus, "sum(mem0_gateway_request_duration_seconds_count{service=\"mem0\",operation=\"add\"}) == 9");
         await WaitForValueAsync(prometheus, "sum(mem0_gateway_requests_total{service=\"openmemory-ui\",status_code=\"499\"}) == 3");
+        await WaitForValueAsync(prometheus, "sum(mem0_gateway_requests_total{service=\"openmemory-ui\",status_code=\"200\"}) == 2");
         var seen = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var slow = await RecordedAfterAsync(prometheus, "service:mem0_gateway_requests_slow_per_requests:ratio_rate5m{service=\"mem0\"}", seen);
         var mem0Errors = await RecordedAfterAsync(prometheus, "service:mem0_gateway_requests_errors_per_requests:ratio_rate5m{service=\"mem0\"}", seen);
