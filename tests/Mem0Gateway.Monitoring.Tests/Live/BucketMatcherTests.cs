@@ -18,12 +18,7 @@ public sealed class BucketMatcherTests(ITestOutputHelper output)
         await using var openmemory = await FakeMem0Upstream.StartAsync();
         var dir = Directory.CreateTempSubdirectory("mem0gw-buckets-").FullName;
         var tokenFile = LiveConfigs.TokenFile(dir);
-        var options = new GatewayInstanceOptions();
-        options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
-        options.Settings["Logging:LogLevel:Default"] = "Error";
-        options.Settings["Logging:LogLevel:Yarp"] = "Error";
-        options.Destinations["mem0"] = [mem0.BaseAddress];
-        options.Destinations["openmemory"] = [openmemory.BaseAddress];
+        var options = LiveConfigs.Gateway(tokenFile, mem0.BaseAddress, openmemory.BaseAddress);
         options.DefaultDestination = openmemory.BaseAddress;
         options.Settings["ReverseProxy:Clusters:mem0:HealthCheck:Active:Interval"] = "00:00:01";
         await using var gateway = await GatewayInstance.StartAsync(options);

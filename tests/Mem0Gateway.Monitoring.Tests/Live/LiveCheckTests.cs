@@ -40,13 +40,8 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         await using var openmemory = await FakeMem0Upstream.StartAsync();
         var dir = Directory.CreateTempSubdirectory("mem0gw-live-").FullName;
         var tokenFile = LiveConfigs.TokenFile(dir);
-        var options = new GatewayInstanceOptions();
-        // the gateway requires the token (Gateway:Management:BearerTokenFile); Prometheus sends it
-        options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
-        options.Settings["Logging:LogLevel:Default"] = "Error";
-        options.Settings["Logging:LogLevel:Yarp"] = "Error";
-        options.Destinations["mem0"] = [mem0.BaseAddress];
-        options.Destinations["openmemory"] = [openmemory.BaseAddress];
+        // the gateway requires the token; Prometheus sends it
+        var options = LiveConfigs.Gateway(tokenFile, mem0.BaseAddress, openmemory.BaseAddress);
         // openmemory-ui gets no destination: a closed port, so its requests end in 502 and upstream errors.
         await using var gateway = await GatewayInstance.StartAsync(options);
 

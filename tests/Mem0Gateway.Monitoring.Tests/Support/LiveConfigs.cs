@@ -1,3 +1,4 @@
+using Mem0Gateway.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace Mem0Gateway.Monitoring.Tests.Support;
@@ -15,6 +16,21 @@ public static class LiveConfigs
         var tokenFile = Path.Combine(directory, "gateway_metrics_token");
         File.WriteAllText(tokenFile, "live-test-token-" + Guid.NewGuid().ToString("N"));
         return tokenFile;
+    }
+
+    /// <summary>
+    /// A gateway for a live check: management behind the token Prometheus sends, quiet logs, mem0 and OpenMemory at the
+    /// given stand-ins (the UI left without a destination unless the caller adds one).
+    /// </summary>
+    public static GatewayInstanceOptions Gateway(string tokenFile, Uri mem0, Uri openMemory)
+    {
+        var options = new GatewayInstanceOptions();
+        options.Settings["Gateway:Management:BearerTokenFile"] = tokenFile;
+        options.Settings["Logging:LogLevel:Default"] = "Error";
+        options.Settings["Logging:LogLevel:Yarp"] = "Error";
+        options.Destinations["mem0"] = [mem0];
+        options.Destinations["openmemory"] = [openMemory];
+        return options;
     }
 
     public static string Prometheus(string tokenFile, int managementPort, IEnumerable<string> ruleFiles, int? alertmanagerPort)
