@@ -34,6 +34,16 @@ if ! dotnet build Mem0Gateway.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "Build failed."; echo "Tests: 0 passed, 1 failed"; exit 1
 fi
 
+echo "== checking code style (dotnet format --verify-no-changes, rules in .editorconfig)"
+# Counted as one test: a style finding fails the run like any other test would.
+if dotnet format Mem0Gateway.sln --verify-no-changes --no-restore >"$results/format.log" 2>&1; then
+  style_failed=0
+else
+  style_failed=1
+  grep -E ': (warning|error) ' "$results/format.log" | head -50
+  echo "Style check failed: run 'dotnet format Mem0Gateway.sln' (full list in $results/format.log)."
+fi
+
 echo "== running tests"
 dotnet test Mem0Gateway.sln -c Release --no-build -nologo --logger "trx" --results-directory "$results" -- RunConfiguration.TestSessionTimeout=1500000
 test_rc=$?
@@ -45,6 +55,7 @@ for trx in "$results"/*.trx; do
   p=$(echo "$counters" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*'); f=$(echo "$counters" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
 done
+if [ $style_failed -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 if [ $test_rc -ne 0 ] && [ $failed -eq 0 ]; then
   failed=1  # a test host crashed or a project did not run: never report that as green
 fi

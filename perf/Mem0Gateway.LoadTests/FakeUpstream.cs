@@ -17,9 +17,9 @@ namespace Mem0Gateway.LoadTests;
 /// </summary>
 public sealed class FakeUpstream : IAsyncDisposable
 {
-    WebApplication? _app;
-    long _requests;
-    readonly ConcurrentDictionary<string, Channel<string>> _sessions = new();
+    private WebApplication? _app;
+    private long _requests;
+    private readonly ConcurrentDictionary<string, Channel<string>> _sessions = new();
 
     /// <summary>Delay before every REST answer and before every MCP result.</summary>
     public TimeSpan Delay { get; set; }
@@ -38,7 +38,13 @@ public sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Every user id seen in a query string, body or MCP path.</summary>
     public ConcurrentDictionary<string, byte> SeenUsers { get; } = new();
 
-    void Saw(string? user) { if (!string.IsNullOrEmpty(user)) SeenUsers.TryAdd(user, 0); }
+    private void Saw(string? user)
+    {
+        if (!string.IsNullOrEmpty(user))
+        {
+            SeenUsers.TryAdd(user, 0);
+        }
+    }
 
     public async Task StartAsync(int port = 0, int mcpPort = 0, bool mcp = true)
     {
@@ -49,7 +55,10 @@ public sealed class FakeUpstream : IAsyncDisposable
             k.Limits.MaxConcurrentConnections = null;
             k.Limits.MaxConcurrentUpgradedConnections = null;
             k.Listen(IPAddress.Loopback, port);
-            if (mcp) k.Listen(IPAddress.Loopback, mcpPort);
+            if (mcp)
+            {
+                k.Listen(IPAddress.Loopback, mcpPort);
+            }
         });
         var app = b.Build();
         MapMem0(app);
@@ -61,7 +70,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         _app = app;
     }
 
-    async Task<bool> Pace(HttpContext ctx)
+    private async Task<bool> Pace(HttpContext ctx)
     {
         long n = Interlocked.Increment(ref _requests);
         var d = SlowEvery > 0 && n % SlowEvery == 0 ? SlowDelay : Delay;
@@ -76,33 +85,48 @@ public sealed class FakeUpstream : IAsyncDisposable
     }
 
     /// <summary>Waits at least d: .NET timers may fire about a millisecond early, the benchmark fake must not.</summary>
-    static async Task Wait(TimeSpan d, CancellationToken ct)
+    private static async Task Wait(TimeSpan d, CancellationToken ct)
     {
-        if (d <= TimeSpan.Zero) return;
+        if (d <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         await Task.Delay(d, ct);
-        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < d) await Task.Delay(1, ct);
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < d)
+        {
+            await Task.Delay(1, ct);
+        }
     }
 
-    static async Task Json(HttpContext ctx, string json)
+    private static async Task Json(HttpContext ctx, string json)
     {
         ctx.Response.ContentType = "application/json";
         await ctx.Response.WriteAsync(json);
     }
 
-    void MapMem0(WebApplication app)
+    private void MapMem0(WebApplication app)
     {
         const string Mem = """{"id":"{ID}","memory":"Is vegetarian","hash":"0b1c","metadata":{"source":"loadtest"},"created_at":"2026-01-01T00:00:00+00:00","updated_at":null,"user_id":"{U}"}""";
         app.MapPost("/memories", async ctx =>
         {
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
-            if (!await Pace(ctx)) return;
+            if (!await Pace(ctx))
+            {
+                return;
+            }
+
             Saw(doc.RootElement.TryGetProperty("user_id", out var uid) ? uid.GetString() : null);
             await Json(ctx, $$"""{"results":[{"id":"{{Guid.NewGuid()}}","memory":"Is vegetarian","event":"ADD"},{"id":"{{Guid.NewGuid()}}","memory":"Allergic to peanuts","event":"ADD"}]}""");
         });
         app.MapGet("/memories", async ctx =>
         {
-            if (!await Pace(ctx)) return;
+            if (!await Pace(ctx))
+            {
+                return;
+            }
+
             var u = ctx.Request.Query["user_id"].ToString();
             Saw(u);
             if (u.Length == 0) { ctx.Response.StatusCode = 400; await Json(ctx, """{"detail":"At least one identifier is required."}"""); return; }
@@ -111,19 +135,31 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapDelete("/memories", async ctx =>
         {
             Saw(ctx.Request.Query["user_id"].ToString());
-            if (!await Pace(ctx)) return;
+            if (!await Pace(ctx))
+            {
+                return;
+            }
+
             await Json(ctx, """{"message":"All relevant memories deleted"}""");
         });
         app.MapGet("/memories/{id}", async (HttpContext ctx, string id) =>
         {
-            if (!await Pace(ctx)) return;
+            if (!await Pace(ctx))
+            {
+                return;
+            }
+
             await Json(ctx, Mem.Replace("{ID}", id).Replace("{U}", "lt-user"));
         });
         app.MapPost("/search", async ctx =>
         {
             using var doc = await JsonDocument.ParseAsync(ctx.Request.Body);
             Saw(doc.RootElement.TryGetProperty("user_id", out var uid) ? uid.GetString() : null);
-            if (!await Pace(ctx)) return;
+            if (!await Pace(ctx))
+            {
+                return;
+            }
+
             await Json(ctx, "{\"results\":[" + Mem.Replace("{ID}", "7f1e9c3a-0000-4000-8000-000000000002").Replace("\"metadata\"", "\"score\":0.42,\"metadata\"").Replace("{U}", "lt-user") + "]}");
         });
         app.MapGet("/openapi.json", ctx => Json(ctx, """{"openapi":"3.1.0","info":{"title":"fake mem0","version":"1.0.0"},"paths":{}}"""));
@@ -136,7 +172,7 @@ public sealed class FakeUpstream : IAsyncDisposable
         app.MapGet("/api/v1/apps/", ctx => Json(ctx, """{"total":0,"page":1,"page_size":1,"apps":[]}"""));
     }
 
-    void MapMcp(WebApplication app)
+    private void MapMcp(WebApplication app)
     {
         app.MapGet("/mcp/{client}/sse/{user}", async (HttpContext ctx, string client, string user) =>
         {

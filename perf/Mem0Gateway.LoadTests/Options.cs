@@ -50,7 +50,11 @@ public static class Parse
     public static TimeSpan Duration(string s)
     {
         var m = Regex.Match(s.Trim(), @"^([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|min|h)?$");
-        if (!m.Success) throw new UsageException($"bad duration '{s}' (examples: 500ms, 30s, 10m)");
+        if (!m.Success)
+        {
+            throw new UsageException($"bad duration '{s}' (examples: 500ms, 30s, 10m)");
+        }
+
         var v = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         return m.Groups[2].Value switch
         {
@@ -64,14 +68,21 @@ public static class Parse
     public static double Ratio(string s)
     {
         s = s.Trim();
-        if (s.EndsWith('%')) return double.Parse(s[..^1], CultureInfo.InvariantCulture) / 100.0;
+        if (s.EndsWith('%'))
+        {
+            return double.Parse(s[..^1], CultureInfo.InvariantCulture) / 100.0;
+        }
+
         return double.Parse(s, CultureInfo.InvariantCulture);
     }
 
     public static Uri BaseUri(string s)
     {
         if (!Uri.TryCreate(s, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
+        {
             throw new UsageException($"bad URL '{s}' (expected http://host:port)");
+        }
+
         return new Uri(u.GetLeftPart(UriPartial.Authority) + u.AbsolutePath.TrimEnd('/') + "/");
     }
 
@@ -82,10 +93,17 @@ public static class Parse
         {
             var kv = part.Split('=', 2);
             if (kv.Length != 2 || !RunOptions.MixSteps.Contains(kv[0]) || !int.TryParse(kv[1], out var w) || w < 0)
+            {
                 throw new UsageException($"bad --mix entry '{part}' (expected e.g. add=1,search=6,list=2,get=1)");
+            }
+
             d[kv[0]] = w;
         }
-        if (d.Values.Sum() <= 0) throw new UsageException("--mix weights must add up to more than 0");
+        if (d.Values.Sum() <= 0)
+        {
+            throw new UsageException("--mix weights must add up to more than 0");
+        }
+
         return d;
     }
 }
@@ -160,13 +178,21 @@ EXIT CODES
             string a = args[i];
             string Next()
             {
-                if (i + 1 >= args.Count) throw new UsageException($"{a} needs a value");
+                if (i + 1 >= args.Count)
+                {
+                    throw new UsageException($"{a} needs a value");
+                }
+
                 return args[++i];
             }
             int NextInt(int min)
             {
                 var s = Next();
-                if (!int.TryParse(s, out var v) || v < min) throw new UsageException($"{a}: expected an integer >= {min}, got '{s}'");
+                if (!int.TryParse(s, out var v) || v < min)
+                {
+                    throw new UsageException($"{a}: expected an integer >= {min}, got '{s}'");
+                }
+
                 return v;
             }
             switch (a)
@@ -175,31 +201,47 @@ EXIT CODES
                 case "--mcp-target": o.McpTarget = Parse.BaseUri(Next()); break;
                 case "--scenario":
                     o.Scenario = Next();
-                    if (!RunOptions.Scenarios.Contains(o.Scenario)) throw new UsageException($"unknown scenario '{o.Scenario}' (choose {string.Join(", ", RunOptions.Scenarios)})");
+                    if (!RunOptions.Scenarios.Contains(o.Scenario))
+                    {
+                        throw new UsageException($"unknown scenario '{o.Scenario}' (choose {string.Join(", ", RunOptions.Scenarios)})");
+                    }
+
                     break;
                 case "--mix": o.Mix = Parse.Mix(Next()); break;
                 case "--rate":
+                {
+                    var s = Next();
+                    if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) || r <= 0)
                     {
-                        var s = Next();
-                        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) || r <= 0) throw new UsageException($"--rate: expected a positive number, got '{s}'");
-                        o.Rate = r; rateGiven = true; o.Model = LoadModel.Open; break;
+                        throw new UsageException($"--rate: expected a positive number, got '{s}'");
                     }
+
+                    o.Rate = r; rateGiven = true; o.Model = LoadModel.Open; break;
+                }
                 case "--concurrency": o.Concurrency = NextInt(1); concGiven = true; o.Model = LoadModel.Closed; break;
                 case "--warmup": o.Warmup = Parse.Duration(Next()); break;
-                case "--duration": o.Duration = Parse.Duration(Next()); if (o.Duration <= TimeSpan.Zero) throw new UsageException("--duration must be > 0"); break;
+                case "--duration": o.Duration = Parse.Duration(Next()); if (o.Duration <= TimeSpan.Zero) { throw new UsageException("--duration must be > 0"); } break;
                 case "--timeout": o.Timeout = Parse.Duration(Next()); break;
                 case "--connections": o.Connections = NextInt(1); break;
                 case "--max-in-flight": o.MaxInFlight = NextInt(1); break;
                 case "--users": o.Users = NextInt(1); break;
                 case "--run-id":
                     o.RunId = Next();
-                    if (!Regex.IsMatch(o.RunId, "^[a-z0-9][a-z0-9-]{0,40}$")) throw new UsageException("--run-id: use lower-case letters, digits and '-'");
+                    if (!Regex.IsMatch(o.RunId, "^[a-z0-9][a-z0-9-]{0,40}$"))
+                    {
+                        throw new UsageException("--run-id: use lower-case letters, digits and '-'");
+                    }
+
                     break;
                 case "--infer": o.Infer = bool.Parse(Next()); break;
                 case "--mcp-client": o.McpClient = Next(); break;
                 case "--mcp-tool":
                     o.McpTool = Next();
-                    if (o.McpTool is not ("search_memory" or "add_memories" or "list_memories")) throw new UsageException("--mcp-tool: search_memory, add_memories or list_memories");
+                    if (o.McpTool is not ("search_memory" or "add_memories" or "list_memories"))
+                    {
+                        throw new UsageException("--mcp-tool: search_memory, add_memories or list_memories");
+                    }
+
                     break;
                 case "--threshold": o.Thresholds.Add(Threshold.Parse(Next())); break;
                 case "--baseline": o.Baseline = Next(); break;
@@ -214,7 +256,11 @@ EXIT CODES
                 default: throw new UsageException($"unknown option '{a}' (see --help)");
             }
         }
-        if (rateGiven && concGiven) throw new UsageException("give either --rate (open model) or --concurrency (closed model), not both");
+        if (rateGiven && concGiven)
+        {
+            throw new UsageException("give either --rate (open model) or --concurrency (closed model), not both");
+        }
+
         return o;
     }
 
@@ -235,12 +281,12 @@ EXIT CODES
             switch (cmd)
             {
                 case "run":
-                    {
-                        var o = ParseRun(rest);
-                        var runner = new Runner(o, stdout, stderr);
-                        var report = await runner.RunAsync(ct);
-                        return Finish(o, report, stdout, stderr);
-                    }
+                {
+                    var o = ParseRun(rest);
+                    var runner = new Runner(o, stdout, stderr);
+                    var report = await runner.RunAsync(ct);
+                    return Finish(o, report, stdout, stderr);
+                }
                 case "compare": return CompareCommand(rest, stdout);
                 case "check": return CheckCommand(rest, stdout);
                 case "sse-hold": return await SseHold.MainAsync(rest, stdout, ct);
@@ -260,7 +306,7 @@ EXIT CODES
         }
     }
 
-    static int Finish(RunOptions o, Report report, TextWriter stdout, TextWriter stderr)
+    private static int Finish(RunOptions o, Report report, TextWriter stdout, TextWriter stderr)
     {
         bool failed = false;
         foreach (var t in o.Thresholds)
@@ -278,13 +324,25 @@ EXIT CODES
         var md = MarkdownWriter.Write(report);
         stdout.WriteLine();
         stdout.Write(md);
-        if (o.OutMarkdown != null) File.WriteAllText(o.OutMarkdown, md);
-        if (o.OutJson != null) report.Save(o.OutJson);
-        if (failed) stderr.WriteLine("FAILED: threshold violated or regression against the baseline");
+        if (o.OutMarkdown != null)
+        {
+            File.WriteAllText(o.OutMarkdown, md);
+        }
+
+        if (o.OutJson != null)
+        {
+            report.Save(o.OutJson);
+        }
+
+        if (failed)
+        {
+            stderr.WriteLine("FAILED: threshold violated or regression against the baseline");
+        }
+
         return failed ? 1 : 0;
     }
 
-    static int CompareCommand(IReadOnlyList<string> args, TextWriter stdout)
+    private static int CompareCommand(IReadOnlyList<string> args, TextWriter stdout)
     {
         string? b = null, c = null, md = null;
         double tol = 0.10, minDelta = 1.0;
@@ -301,15 +359,23 @@ EXIT CODES
                 default: throw new UsageException($"unknown option '{args[i]}' for compare");
             }
         }
-        if (b == null || c == null) throw new UsageException("compare needs --baseline FILE and --current FILE");
+        if (b == null || c == null)
+        {
+            throw new UsageException("compare needs --baseline FILE and --current FILE");
+        }
+
         var cmp = Comparer.Compare(Report.Load(b), Report.Load(c), tol, minDelta, b);
         var text = MarkdownWriter.WriteComparison(cmp);
         stdout.Write(text);
-        if (md != null) File.WriteAllText(md, text);
+        if (md != null)
+        {
+            File.WriteAllText(md, text);
+        }
+
         return cmp.Regressions > 0 ? 1 : 0;
     }
 
-    static int CheckCommand(IReadOnlyList<string> args, TextWriter stdout)
+    private static int CheckCommand(IReadOnlyList<string> args, TextWriter stdout)
     {
         string? file = null;
         var ts = new List<Threshold>();
@@ -323,10 +389,18 @@ EXIT CODES
                 default: throw new UsageException($"unknown option '{args[i]}' for check");
             }
         }
-        if (file == null || ts.Count == 0) throw new UsageException("check needs --report FILE and at least one --threshold");
+        if (file == null || ts.Count == 0)
+        {
+            throw new UsageException("check needs --report FILE and at least one --threshold");
+        }
+
         var report = Report.Load(file);
         report.Thresholds.Clear();
-        foreach (var t in ts) report.Thresholds.Add(t.Evaluate(report));
+        foreach (var t in ts)
+        {
+            report.Thresholds.Add(t.Evaluate(report));
+        }
+
         stdout.Write(MarkdownWriter.WriteThresholds(report.Thresholds));
         return report.Thresholds.All(t => t.Passed) ? 0 : 1;
     }

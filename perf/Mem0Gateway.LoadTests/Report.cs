@@ -108,7 +108,7 @@ public sealed class Threshold
     public string Op { get; init; } = "<";
     public double Value { get; init; }
 
-    static readonly Regex Re = new(
+    private static readonly Regex Re = new(
         @"^(?:(?<step>[a-z][a-z0-9_\-]*):)?(?<metric>p50|p75|p90|p95|p99\.9|p999|p99|max|mean|error_ratio|rps|throughput)\s*(?<op><=|>=|<|>)\s*(?<val>[0-9]+(?:\.[0-9]+)?)\s*(?<unit>ms|us|s|%)?$",
         RegexOptions.CultureInvariant);
 
@@ -116,7 +116,10 @@ public sealed class Threshold
     {
         var m = Re.Match(expr.Trim());
         if (!m.Success)
+        {
             throw new UsageException($"bad threshold '{expr}' (examples: search:p95<2000ms, error_ratio<0.01, error_ratio<1%, rps>=95)");
+        }
+
         var metric = m.Groups["metric"].Value == "p999" ? "p99.9" : m.Groups["metric"].Value;
         double v = double.Parse(m.Groups["val"].Value, CultureInfo.InvariantCulture);
         var unit = m.Groups["unit"].Value;
@@ -127,10 +130,20 @@ public sealed class Threshold
         }
         else if (metric == "error_ratio")
         {
-            if (unit == "%") v /= 100;
-            else if (unit != "") throw new UsageException($"threshold '{expr}': error_ratio takes a ratio (0.01) or percent (1%)");
+            if (unit == "%")
+            {
+                v /= 100;
+            }
+            else if (unit != "")
+            {
+                throw new UsageException($"threshold '{expr}': error_ratio takes a ratio (0.01) or percent (1%)");
+            }
         }
-        else if (unit != "") throw new UsageException($"threshold '{expr}': {metric} takes no unit");
+        else if (unit != "")
+        {
+            throw new UsageException($"threshold '{expr}': {metric} takes no unit");
+        }
+
         return new Threshold
         {
             Expression = expr.Trim(),
@@ -162,10 +175,16 @@ public sealed class Threshold
         var stepName = Step ?? r.Scenario;
         var step = r.Step(stepName);
         if (step == null)
+        {
             return new ThresholdResult { Expression = Expression, Passed = false, Note = $"no step '{stepName}' in the report (steps: {string.Join(", ", r.Steps.Select(s => s.Name))})" };
+        }
+
         bool isLatency = Metric.StartsWith('p') || Metric is "max" or "mean";
         if (isLatency && step.Ok == 0)
+        {
             return new ThresholdResult { Expression = Expression, Passed = false, Note = "no successful requests, so no latency to check" };
+        }
+
         var actual = Read(step, Metric)!.Value;
         bool pass = Op switch
         {
@@ -202,7 +221,7 @@ public sealed class Comparison
 
 public static class Comparer
 {
-    static readonly string[] LatencyMetrics = ["p50", "p95", "p99"];
+    private static readonly string[] LatencyMetrics = ["p50", "p95", "p99"];
 
     /// <summary>
     /// Latency regresses when current &gt; baseline*(1+tol) and the increase is at least minDeltaMs.
@@ -213,9 +232,15 @@ public static class Comparer
     {
         var c = new Comparison { BaselineFile = baselineFile, BaselineRunId = baseline.RunId, Tolerance = tol, MinDeltaMs = minDeltaMs };
         if (baseline.Scenario != current.Scenario)
+        {
             c.Notes.Add($"scenario differs: baseline {baseline.Scenario}, current {current.Scenario}");
+        }
+
         if (baseline.Model != current.Model || baseline.TargetRate != current.TargetRate || baseline.Concurrency != current.Concurrency)
+        {
             c.Notes.Add($"load differs: baseline {Describe(baseline)}, current {Describe(current)}");
+        }
+
         foreach (var cs in current.Steps)
         {
             var bs = baseline.Step(cs.Name);
@@ -238,14 +263,20 @@ public static class Comparer
             }
         }
         foreach (var bs in baseline.Steps)
-            if (current.Step(bs.Name) == null) c.Notes.Add($"step {bs.Name} is missing from the current report");
+        {
+            if (current.Step(bs.Name) == null)
+            {
+                c.Notes.Add($"step {bs.Name} is missing from the current report");
+            }
+        }
+
         c.Regressions = c.Rows.Count(r => r.Regression);
         return c;
     }
 
-    static string Describe(Report r) => r.Model == "open" ? $"open {r.TargetRate}/s" : $"closed x{r.Concurrency}";
+    private static string Describe(Report r) => r.Model == "open" ? $"open {r.TargetRate}/s" : $"closed x{r.Concurrency}";
 
-    static ComparisonRow Row(string step, string metric, double b, double v, bool reg) => new()
+    private static ComparisonRow Row(string step, string metric, double b, double v, bool reg) => new()
     {
         Step = step,
         Metric = metric,
@@ -258,7 +289,7 @@ public static class Comparer
 
 public static class MarkdownWriter
 {
-    static string F(double v) => v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
+    private static string F(double v) => v.ToString(v >= 100 ? "0" : v >= 10 ? "0.0" : "0.00", CultureInfo.InvariantCulture);
 
     public static string Write(Report r)
     {
@@ -269,7 +300,11 @@ public static class MarkdownWriter
         sb.AppendLine("|---|---|");
         sb.AppendLine($"| started (UTC) | {r.StartedUtc:yyyy-MM-dd HH:mm:ss} |");
         sb.AppendLine($"| target | {r.Target} |");
-        if (r.McpTarget != null) sb.AppendLine($"| MCP target | {r.McpTarget} |");
+        if (r.McpTarget != null)
+        {
+            sb.AppendLine($"| MCP target | {r.McpTarget} |");
+        }
+
         sb.AppendLine($"| scenario | {r.Scenario}{(r.Mix != null ? " (" + string.Join(", ", r.Mix.Select(kv => $"{kv.Key}={kv.Value}")) + ")" : "")} |");
         sb.AppendLine(r.Model == "open"
             ? $"| load model | open, {F(r.TargetRate ?? 0)} iterations/s (latency from intended start) |"
@@ -295,8 +330,15 @@ public static class MarkdownWriter
             sb.AppendLine("|---|---|---|--:|");
             foreach (var s in errs)
             {
-                foreach (var kv in s.ErrorsByStatus) sb.AppendLine($"| {s.Name} | status | {kv.Key} | {kv.Value} |");
-                foreach (var kv in s.ErrorsByCause) sb.AppendLine($"| {s.Name} | cause | {kv.Key} | {kv.Value} |");
+                foreach (var kv in s.ErrorsByStatus)
+                {
+                    sb.AppendLine($"| {s.Name} | status | {kv.Key} | {kv.Value} |");
+                }
+
+                foreach (var kv in s.ErrorsByCause)
+                {
+                    sb.AppendLine($"| {s.Name} | cause | {kv.Key} | {kv.Value} |");
+                }
             }
         }
         if (r.Thresholds.Count > 0) { sb.AppendLine(); sb.Append(WriteThresholds(r.Thresholds)); }
@@ -312,7 +354,10 @@ public static class MarkdownWriter
         sb.AppendLine("| threshold | actual | result |");
         sb.AppendLine("|---|--:|---|");
         foreach (var t in ts)
+        {
             sb.AppendLine($"| `{t.Expression}` | {(t.Actual is double a ? a.ToString("0.####", CultureInfo.InvariantCulture) : "-")} | {(t.Passed ? "pass" : "**FAIL**")}{(t.Note != null ? " (" + t.Note + ")" : "")} |");
+        }
+
         return sb.ToString();
     }
 
@@ -324,8 +369,15 @@ public static class MarkdownWriter
         sb.AppendLine("| step | metric | baseline | current | current/baseline | verdict |");
         sb.AppendLine("|---|---|--:|--:|--:|---|");
         foreach (var r in c.Rows)
+        {
             sb.AppendLine($"| {r.Step} | {r.Metric} | {F(r.Baseline)} | {F(r.Current)} | {(r.ChangeRatio is double x ? x.ToString("0.00", CultureInfo.InvariantCulture) : "-")} | {(r.Regression ? "**REGRESSION**" : "ok")} |");
-        foreach (var n in c.Notes) sb.AppendLine($"\nNote: {n}");
+        }
+
+        foreach (var n in c.Notes)
+        {
+            sb.AppendLine($"\nNote: {n}");
+        }
+
         sb.AppendLine();
         sb.AppendLine(c.Regressions == 0 ? "No regressions." : $"**{c.Regressions} regression(s).**");
         return sb.ToString();

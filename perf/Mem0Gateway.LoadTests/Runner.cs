@@ -18,13 +18,13 @@ public sealed class StepStats
 {
     public const long HighestUs = 3_600_000_000; // one hour
     public readonly string Name;
-    readonly Recorder _recorder = new(1, HighestUs, 3, (id, lo, hi, d) => new LongConcurrentHistogram(id, lo, hi, d));
-    readonly LongHistogram _total = new(1, HighestUs, 3);
-    HistogramBase? _recycle;
-    readonly object _gate = new();
-    long _sent, _completed, _ok, _failed, _dropped;
-    readonly ConcurrentDictionary<string, long> _byStatus = new();
-    readonly ConcurrentDictionary<string, long> _byCause = new();
+    private readonly Recorder _recorder = new(1, HighestUs, 3, (id, lo, hi, d) => new LongConcurrentHistogram(id, lo, hi, d));
+    private readonly LongHistogram _total = new(1, HighestUs, 3);
+    private HistogramBase? _recycle;
+    private readonly object _gate = new();
+    private long _sent, _completed, _ok, _failed, _dropped;
+    private readonly ConcurrentDictionary<string, long> _byStatus = new();
+    private readonly ConcurrentDictionary<string, long> _byCause = new();
 
     public StepStats(string name) => Name = name;
 
@@ -51,7 +51,11 @@ public sealed class StepStats
         else
         {
             Interlocked.Increment(ref _failed);
-            if (o.Status > 0) _byStatus.AddOrUpdate(o.Status.ToString(CultureInfo.InvariantCulture), 1, (_, v) => v + 1);
+            if (o.Status > 0)
+            {
+                _byStatus.AddOrUpdate(o.Status.ToString(CultureInfo.InvariantCulture), 1, (_, v) => v + 1);
+            }
+
             _byCause.AddOrUpdate(o.Cause ?? "other", 1, (_, v) => v + 1);
         }
     }
@@ -87,7 +91,11 @@ public sealed class StepStats
         };
         long denom = r.Completed + r.Dropped + r.Unfinished;
         r.ErrorRatio = denom == 0 ? 0 : Math.Round((double)(r.Failed + r.Dropped + r.Unfinished) / denom, 6);
-        if (unfinished > 0) _byCause.AddOrUpdate("unfinished", unfinished, (_, v) => v + unfinished);
+        if (unfinished > 0)
+        {
+            _byCause.AddOrUpdate("unfinished", unfinished, (_, v) => v + unfinished);
+        }
+
         if (h.TotalCount > 0)
         {
             static double Ms(long us) => Math.Round(us / 1000.0, 3);
@@ -104,8 +112,16 @@ public sealed class StepStats
                 Max = Ms(h.GetMaxValue()),
             };
         }
-        foreach (var kv in _byStatus) r.ErrorsByStatus[kv.Key] = kv.Value;
-        foreach (var kv in _byCause) r.ErrorsByCause[kv.Key] = kv.Value;
+        foreach (var kv in _byStatus)
+        {
+            r.ErrorsByStatus[kv.Key] = kv.Value;
+        }
+
+        foreach (var kv in _byCause)
+        {
+            r.ErrorsByCause[kv.Key] = kv.Value;
+        }
+
         return r;
     }
 }
@@ -120,7 +136,7 @@ public sealed class RunContext : IDisposable
     public Dictionary<string, StepStats> Steps { get; } = new();
     public readonly ConcurrentQueue<string> MemoryIds = new();
     public int MemoryIdCount;
-    int _userCursor;
+    private int _userCursor;
 
     public RunContext(RunOptions o, string scenarioName)
     {
@@ -155,7 +171,11 @@ public sealed class RunContext : IDisposable
     {
         lock (Steps)
         {
-            if (!Steps.TryGetValue(name, out var s)) Steps[name] = s = new StepStats(name);
+            if (!Steps.TryGetValue(name, out var s))
+            {
+                Steps[name] = s = new StepStats(name);
+            }
+
             return s;
         }
     }
@@ -164,7 +184,11 @@ public sealed class RunContext : IDisposable
 
     public void AddMemoryId(string id)
     {
-        if (Volatile.Read(ref MemoryIdCount) >= 10_000) return;
+        if (Volatile.Read(ref MemoryIdCount) >= 10_000)
+        {
+            return;
+        }
+
         MemoryIds.Enqueue(id);
         Interlocked.Increment(ref MemoryIdCount);
     }
@@ -178,8 +202,8 @@ public sealed class RunContext : IDisposable
 
 public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
 {
-    long _inFlight;
-    long _warmupDone;
+    private long _inFlight;
+    private long _warmupDone;
 
     public async Task<Report> RunAsync(CancellationToken ct)
     {
@@ -190,10 +214,17 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
 
         var scenario = Scenario.Create(o);
         using var ctx = new RunContext(o, scenario.Name);
-        foreach (var s in scenario.SubSteps) ctx.Step(s);
+        foreach (var s in scenario.SubSteps)
+        {
+            ctx.Step(s);
+        }
+
         if (!o.Quiet)
+        {
             stdout.WriteLine($"run {o.RunId}: scenario {scenario.Name}, {(o.Model == LoadModel.Open ? $"open model {o.Rate}/s" : $"closed model x{o.Concurrency}")}, " +
                              $"warm-up {o.Warmup.TotalSeconds:0.#}s, duration {o.Duration.TotalSeconds:0.#}s, target {(scenario.Name == "mcp" ? o.McpTarget : o.Target)}, users {o.UserPrefix}0000..{o.Users - 1:0000}");
+        }
+
         await scenario.SetupAsync(ctx, ct);
 
         var started = DateTime.UtcNow;
@@ -206,22 +237,38 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
         var progress = ProgressLoop(ctx, scenario, t0, warmEnd, end, progressCts.Token);
 
         if (o.Model == LoadModel.Open)
+        {
             await Task.Factory.StartNew(() => OpenLoop(ctx, scenario, t0, warmEnd, end, ct), TaskCreationOptions.LongRunning);
+        }
         else
+        {
             await Task.WhenAll(Enumerable.Range(0, o.Concurrency).Select(_ => Task.Run(() => ClosedWorker(ctx, scenario, warmEnd, end, ct))));
+        }
 
         // drain: wait for in-flight iterations up to the timeout
         var drainUntil = Stopwatch.GetTimestamp() + (long)((o.Timeout.TotalSeconds + 2) * freq);
         while (Interlocked.Read(ref _inFlight) > 0 && Stopwatch.GetTimestamp() < drainUntil && !ct.IsCancellationRequested)
+        {
             await Task.Delay(10, CancellationToken.None);
+        }
+
         long unfinished = Interlocked.Read(ref _inFlight);
-        if (unfinished > 0) stderr.WriteLine($"warning: {unfinished} iterations still in flight after the drain timeout; counted as errors (cause unfinished)");
+        if (unfinished > 0)
+        {
+            stderr.WriteLine($"warning: {unfinished} iterations still in flight after the drain timeout; counted as errors (cause unfinished)");
+        }
 
         progressCts.Cancel();
         try { await progress; } catch (OperationCanceledException) { }
-        if (o.Progress) stdout.WriteLine();
+        if (o.Progress)
+        {
+            stdout.WriteLine();
+        }
 
-        if (o.Cleanup) await scenario.CleanupAsync(ctx, stdout, CancellationToken.None);
+        if (o.Cleanup)
+        {
+            await scenario.CleanupAsync(ctx, stdout, CancellationToken.None);
+        }
 
         double dur = o.Duration.TotalSeconds;
         double? target = o.Model == LoadModel.Open ? o.Rate : null;
@@ -248,14 +295,21 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
         {
             double? stepTarget = null;
             if (target is double t && scenario.Name == "mix")
+            {
                 stepTarget = Math.Round(t * o.Mix.GetValueOrDefault(name) / o.Mix.Values.Sum(), 3);
+            }
+
             report.Steps.Add(ctx.Steps[name].ToReport(dur, stepTarget, 0));
         }
-        if (ctx.Total.Sent == 0) throw new RunFailedException("no iteration was started in the measured window");
+        if (ctx.Total.Sent == 0)
+        {
+            throw new RunFailedException("no iteration was started in the measured window");
+        }
+
         return report;
     }
 
-    void OpenLoop(RunContext ctx, Scenario scenario, long t0, long warmEnd, long end, CancellationToken ct)
+    private void OpenLoop(RunContext ctx, Scenario scenario, long t0, long warmEnd, long end, CancellationToken ct)
     {
         double ticksPerIteration = Stopwatch.Frequency / o.Rate;
         long i = 0;
@@ -265,43 +319,70 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
             long intended;
             while ((intended = t0 + (long)(i * ticksPerIteration)) <= now)
             {
-                if (intended >= end) return;
+                if (intended >= end)
+                {
+                    return;
+                }
+
                 i++;
                 bool measured = intended >= warmEnd;
                 if (Interlocked.Read(ref _inFlight) >= o.MaxInFlight)
                 {
-                    if (measured) ctx.Total.MarkDropped();
+                    if (measured)
+                    {
+                        ctx.Total.MarkDropped();
+                    }
+
                     continue;
                 }
                 Interlocked.Increment(ref _inFlight);
                 _ = RunIteration(ctx, scenario, intended, measured, ct);
             }
-            if (intended >= end) return;
+            if (intended >= end)
+            {
+                return;
+            }
+
             long waitTicks = intended - Stopwatch.GetTimestamp();
             if (waitTicks > Stopwatch.Frequency / 500) // > 2 ms: sleep, wakes ~1 ms late at worst
+            {
                 Thread.Sleep(TimeSpan.FromTicks(Math.Max(1, (waitTicks * TimeSpan.TicksPerSecond / Stopwatch.Frequency) - TimeSpan.TicksPerMillisecond)));
+            }
             else if (waitTicks > 0)
+            {
                 Thread.Yield();
+            }
         }
     }
 
-    async Task ClosedWorker(RunContext ctx, Scenario scenario, long warmEnd, long end, CancellationToken ct)
+    private async Task ClosedWorker(RunContext ctx, Scenario scenario, long warmEnd, long end, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             long start = Stopwatch.GetTimestamp();
-            if (start >= end) return;
+            if (start >= end)
+            {
+                return;
+            }
+
             Interlocked.Increment(ref _inFlight);
             await RunIteration(ctx, scenario, start, start >= warmEnd, ct);
         }
     }
 
-    async Task RunIteration(RunContext ctx, Scenario scenario, long intended, bool measured, CancellationToken ct)
+    private async Task RunIteration(RunContext ctx, Scenario scenario, long intended, bool measured, CancellationToken ct)
     {
         try
         {
-            if (measured) ctx.Total.MarkSent();
-            else Interlocked.Increment(ref _warmupDone);
+            if (measured)
+            {
+                ctx.Total.MarkSent();
+            }
+            else
+            {
+                Interlocked.Increment(ref _warmupDone);
+            }
+
             Outcome outcome;
             try
             {
@@ -328,9 +409,13 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
         }
     }
 
-    async Task ProgressLoop(RunContext ctx, Scenario scenario, long t0, long warmEnd, long end, CancellationToken ct)
+    private async Task ProgressLoop(RunContext ctx, Scenario scenario, long t0, long warmEnd, long end, CancellationToken ct)
     {
-        if (!o.Progress) return;
+        if (!o.Progress)
+        {
+            return;
+        }
+
         bool tty = !Console.IsOutputRedirected && ReferenceEquals(stdout, Console.Out);
         long lastSent = 0, lastWarm = 0;
         long lastTs = Stopwatch.GetTimestamp();
@@ -342,7 +427,11 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
             double secs = (double)(now - lastTs) / Stopwatch.Frequency;
             lastTs = now;
             var h = ctx.Total.Collect();
-            foreach (var s in ctx.Steps.Values) s.Collect();
+            foreach (var s in ctx.Steps.Values)
+            {
+                s.Collect();
+            }
+
             long sent = ctx.Total.Sent, warm = Interlocked.Read(ref _warmupDone);
             double rate = (sent - lastSent + warm - lastWarm) / secs;
             lastSent = sent; lastWarm = warm;
@@ -353,8 +442,14 @@ public sealed class Runner(RunOptions o, TextWriter stdout, TextWriter stderr)
                 : "p50 - p99 -";
             string line = string.Create(CultureInfo.InvariantCulture,
                 $"[{el,6:0.0}s {phase,-7}] sent {sent} done {ctx.Total.Completed} err {ctx.Total.Failed} in-flight {Interlocked.Read(ref _inFlight)} rate {rate:0.0}/s | last {interval.TotalSeconds:0.#}s {lat}");
-            if (tty) stdout.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 160) : 120));
-            else stdout.WriteLine(line);
+            if (tty)
+            {
+                stdout.Write("\r" + line.PadRight(Console.WindowWidth > 0 ? Math.Min(Console.WindowWidth - 1, 160) : 120));
+            }
+            else
+            {
+                stdout.WriteLine(line);
+            }
         }
     }
 }
@@ -371,24 +466,27 @@ public static class Errors
             case OperationCanceledException:
                 return "canceled";
             case HttpRequestException hre:
+            {
+                if (hre.InnerException is System.Net.Sockets.SocketException se)
                 {
-                    if (hre.InnerException is System.Net.Sockets.SocketException se)
-                        return se.SocketErrorCode switch
-                        {
-                            System.Net.Sockets.SocketError.ConnectionRefused => "connection_refused",
-                            System.Net.Sockets.SocketError.ConnectionReset => "connection_reset",
-                            System.Net.Sockets.SocketError.TimedOut => "connect_timeout",
-                            _ => "socket_" + se.SocketErrorCode.ToString().ToLowerInvariant(),
-                        };
-                    return hre.HttpRequestError switch
+                    return se.SocketErrorCode switch
                     {
-                        HttpRequestError.ResponseEnded => "response_ended",
-                        HttpRequestError.ConnectionError => "connection_error",
-                        HttpRequestError.InvalidResponse => "invalid_response",
-                        HttpRequestError.NameResolutionError => "name_resolution",
-                        _ => "http_" + hre.HttpRequestError.ToString().ToLowerInvariant(),
+                        System.Net.Sockets.SocketError.ConnectionRefused => "connection_refused",
+                        System.Net.Sockets.SocketError.ConnectionReset => "connection_reset",
+                        System.Net.Sockets.SocketError.TimedOut => "connect_timeout",
+                        _ => "socket_" + se.SocketErrorCode.ToString().ToLowerInvariant(),
                     };
                 }
+
+                return hre.HttpRequestError switch
+                {
+                    HttpRequestError.ResponseEnded => "response_ended",
+                    HttpRequestError.ConnectionError => "connection_error",
+                    HttpRequestError.InvalidResponse => "invalid_response",
+                    HttpRequestError.NameResolutionError => "name_resolution",
+                    _ => "http_" + hre.HttpRequestError.ToString().ToLowerInvariant(),
+                };
+            }
             case IOException io when io.InnerException is System.Net.Sockets.SocketException:
                 return "connection_reset";
             case IOException:
@@ -417,7 +515,10 @@ public static class MachineInfo
         try
         {
             var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            if (line != null) cpu = line[(line.IndexOf(':') + 1)..].Trim();
+            if (line != null)
+            {
+                cpu = line[(line.IndexOf(':') + 1)..].Trim();
+            }
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

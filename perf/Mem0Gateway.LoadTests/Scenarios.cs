@@ -11,13 +11,13 @@ public sealed class Bodies
     public readonly byte[][] Add, Search;
     public readonly Uri[] List;
 
-    static readonly string[] AddVariants =
+    private static readonly string[] AddVariants =
     [
         """{"messages":[{"role":"user","content":"Hi, I'm Alex. I'm vegetarian and allergic to peanuts."},{"role":"assistant","content":"Got it, Alex: vegetarian, peanut allergy. I'll keep that in mind."}],"user_id":"{U}","agent_id":"diet-assistant","run_id":"{R}","metadata":{"source":"loadtest","category":"food_preferences"}{I}}""",
         """{"messages":[{"role":"user","content":"I moved to Berlin last month and work as a data engineer."}],"user_id":"{U}","metadata":{"source":"loadtest"}{I}}""",
     ];
 
-    const string SearchBody =
+    private const string SearchBody =
         """{"query":"What food should I avoid recommending to Alex?","user_id":"{U}","filters":{"user_id":"{U}","agent_id":"diet-assistant"},"limit":5,"top_k":5,"threshold":0.3}""";
 
     public Bodies(RunOptions o)
@@ -64,11 +64,22 @@ public abstract class Scenario
         for (int i = 0; i < ctx.Options.Users; i++)
         {
             var uid = ctx.Options.UserId(i);
-            if (!uid.StartsWith("lt-", StringComparison.Ordinal)) continue; // never touch anything else
+            if (!uid.StartsWith("lt-", StringComparison.Ordinal))
+            {
+                continue; // never touch anything else
+            }
+
             try
             {
                 using var resp = await ctx.Http.DeleteAsync(new Uri(ctx.Options.Target, "memories?user_id=" + Uri.EscapeDataString(uid)), ct);
-                if (resp.IsSuccessStatusCode) ok++; else failed++;
+                if (resp.IsSuccessStatusCode)
+                {
+                    ok++;
+                }
+                else
+                {
+                    failed++;
+                }
             }
             catch (Exception) when (!ct.IsCancellationRequested) { failed++; }
         }
@@ -79,11 +90,11 @@ public abstract class Scenario
 /// <summary>add / search / list / get and the weighted mix against the mem0 REST API.</summary>
 public sealed class Mem0Scenario : Scenario
 {
-    readonly string _name;
-    readonly Bodies _bodies;
-    readonly string[] _wheel; // weighted choice for mix
-    int _cursor;
-    static readonly byte[] Drain = new byte[16 * 1024];
+    private readonly string _name;
+    private readonly Bodies _bodies;
+    private readonly string[] _wheel; // weighted choice for mix
+    private int _cursor;
+    private static readonly byte[] Drain = new byte[16 * 1024];
 
     public Mem0Scenario(RunOptions o, string name)
     {
@@ -93,7 +104,10 @@ public sealed class Mem0Scenario : Scenario
         {
             _wheel = Spread(o.Mix);
         }
-        else _wheel = [name];
+        else
+        {
+            _wheel = [name];
+        }
     }
 
     /// <summary>Smooth weighted round-robin: add=1,search=6 gives one add spread among six searches.</summary>
@@ -109,7 +123,10 @@ public sealed class Mem0Scenario : Scenario
             for (int i = 0; i < keys.Length; i++)
             {
                 current[i] += keys[i].Value;
-                if (best < 0 || current[i] > current[best]) best = i;
+                if (best < 0 || current[i] > current[best])
+                {
+                    best = i;
+                }
             }
             current[best] -= total;
             seq[n] = keys[best].Key;
@@ -120,11 +137,14 @@ public sealed class Mem0Scenario : Scenario
     public override string Name => _name;
     public override IReadOnlyList<string> SubSteps => _name == "mix" ? _wheel.Distinct().OrderBy(s => s, StringComparer.Ordinal).ToArray() : [];
 
-    bool NeedsIds => _wheel.Contains("get");
+    private bool NeedsIds => _wheel.Contains("get");
 
     public override async Task SetupAsync(RunContext ctx, CancellationToken ct)
     {
-        if (!NeedsIds) return;
+        if (!NeedsIds)
+        {
+            return;
+        }
         // get needs memory ids: harvest them from adds for the first few generated users
         int seeds = Math.Min(ctx.Options.Users, 5);
         for (int i = 0; i < seeds && ctx.MemoryIdCount < 5; i++)
@@ -136,7 +156,9 @@ public sealed class Mem0Scenario : Scenario
             }
         }
         if (ctx.MemoryIdCount == 0)
+        {
             throw new RunFailedException("setup: add returned no memory ids (results[].id), so get has nothing to fetch");
+        }
     }
 
     public override async Task<Outcome> ExecuteAsync(RunContext ctx, bool measured, CancellationToken ct)
@@ -154,13 +176,13 @@ public sealed class Mem0Scenario : Scenario
         return o with { Step = _wheel.Length == 1 ? null : step };
     }
 
-    static string PickId(RunContext ctx)
+    private static string PickId(RunContext ctx)
     {
         if (ctx.MemoryIds.TryDequeue(out var id)) { ctx.MemoryIds.Enqueue(id); return id; }
         return Guid.Empty.ToString();
     }
 
-    async Task<Outcome> AddAsync(RunContext ctx, int user, CancellationToken ct)
+    private async Task<Outcome> AddAsync(RunContext ctx, int user, CancellationToken ct)
     {
         using var req = new HttpRequestMessage(HttpMethod.Post, new Uri(ctx.Options.Target, "memories")) { Content = Bodies.Json(_bodies.Add[user]) };
         using var resp = await ctx.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct);
@@ -175,34 +197,48 @@ public sealed class Mem0Scenario : Scenario
             var bytes = await resp.Content.ReadAsByteArrayAsync(ct);
             HarvestIds(ctx, bytes);
         }
-        else await DrainAsync(resp, ct);
+        else
+        {
+            await DrainAsync(resp, ct);
+        }
+
         return Outcome.Success(status);
     }
 
-    static void HarvestIds(RunContext ctx, byte[] json)
+    private static void HarvestIds(RunContext ctx, byte[] json)
     {
         try
         {
             using var doc = JsonDocument.Parse(json);
             if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("results", out var results) && results.ValueKind == JsonValueKind.Array)
+            {
                 foreach (var r in results.EnumerateArray())
+                {
                     if (r.ValueKind == JsonValueKind.Object && r.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+                    {
                         ctx.AddMemoryId(id.GetString()!);
+                    }
+                }
+            }
         }
         catch (JsonException) { }
     }
 
-    static async Task<Outcome> SendAsync(RunContext ctx, HttpMethod method, Uri uri, byte[]? body, CancellationToken ct)
+    private static async Task<Outcome> SendAsync(RunContext ctx, HttpMethod method, Uri uri, byte[]? body, CancellationToken ct)
     {
         using var req = new HttpRequestMessage(method, uri);
-        if (body != null) req.Content = Bodies.Json(body);
+        if (body != null)
+        {
+            req.Content = Bodies.Json(body);
+        }
+
         using var resp = await ctx.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct);
         await DrainAsync(resp, ct);
         int status = (int)resp.StatusCode;
         return resp.IsSuccessStatusCode ? Outcome.Success(status) : Outcome.Fail(status, Errors.ForStatus(status));
     }
 
-    static async Task DrainAsync(HttpResponseMessage resp, CancellationToken ct)
+    private static async Task DrainAsync(HttpResponseMessage resp, CancellationToken ct)
     {
         using var s = await resp.Content.ReadAsStreamAsync(ct);
         while (await s.ReadAsync(Drain, ct) > 0) { } // contents are discarded, so sharing the buffer is fine
@@ -218,10 +254,10 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
     public override string Name => "mcp";
     public override IReadOnlyList<string> SubSteps => ["mcp_connect", "mcp_initialize", "mcp_tool_call"];
 
-    static readonly byte[] Initialize = Encoding.UTF8.GetBytes(
+    private static readonly byte[] Initialize = Encoding.UTF8.GetBytes(
         """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"lt","version":"0"}}}""");
-    static readonly byte[] Initialized = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-    readonly byte[] _toolCall = Encoding.UTF8.GetBytes(o.McpTool switch
+    private static readonly byte[] Initialized = Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+    private readonly byte[] _toolCall = Encoding.UTF8.GetBytes(o.McpTool switch
     {
         "add_memories" => """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_memories","arguments":{"text":"I drink oat-milk flat whites.","infer":true}}}""",
         "list_memories" => """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_memories","arguments":{}}}""",
@@ -245,9 +281,14 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
         using var _ = resp;
         int status = (int)resp.StatusCode;
         if (!resp.IsSuccessStatusCode)
+        {
             return Sub(ctx, measured, "mcp_connect", t, Outcome.Fail(status, Errors.ForStatus(status)));
+        }
+
         if (resp.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
             return Sub(ctx, measured, "mcp_connect", t, Outcome.Fail(status, "not_event_stream"));
+        }
 
         await using var stream = await resp.Content.ReadAsStreamAsync(token);
         var sse = new SseReader(stream);
@@ -255,16 +296,26 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
         {
             var ev = await sse.NextAsync(token);
             if (ev is null || ev.Value.Name != "endpoint" || string.IsNullOrEmpty(ev.Value.Data))
+            {
                 return Sub(ctx, measured, "mcp_connect", t, Outcome.Fail(status, "sse_no_endpoint_event"));
+            }
+
             Sub(ctx, measured, "mcp_connect", t, Outcome.Success(status));
             var endpoint = new Uri(opts.McpTarget, ev.Value.Data.Trim());
 
             t = Stopwatch.GetTimestamp();
             var r = await CallAsync(ctx, sse, endpoint, Initialize, 1, token);
             Sub(ctx, measured, "mcp_initialize", t, r);
-            if (!r.Ok) return r;
+            if (!r.Ok)
+            {
+                return r;
+            }
+
             var p = await PostAsync(ctx, endpoint, Initialized, token);
-            if (!p.Ok) return p;
+            if (!p.Ok)
+            {
+                return p;
+            }
 
             t = Stopwatch.GetTimestamp();
             r = await CallAsync(ctx, sse, endpoint, _toolCall, 2, token);
@@ -277,7 +328,7 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
         }
     }
 
-    static Outcome Sub(RunContext ctx, bool measured, string step, long t, Outcome o)
+    private static Outcome Sub(RunContext ctx, bool measured, string step, long t, Outcome o)
     {
         if (measured)
         {
@@ -288,7 +339,7 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
         return o;
     }
 
-    static async Task<Outcome> PostAsync(RunContext ctx, Uri endpoint, byte[] body, CancellationToken ct)
+    private static async Task<Outcome> PostAsync(RunContext ctx, Uri endpoint, byte[] body, CancellationToken ct)
     {
         using var req = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = Bodies.Json(body) };
         using var resp = await ctx.Http.SendAsync(req, ct);
@@ -297,28 +348,58 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
     }
 
     /// <summary>POSTs a JSON-RPC request and waits for the message event with the same id on the stream.</summary>
-    static async Task<Outcome> CallAsync(RunContext ctx, SseReader sse, Uri endpoint, byte[] body, int id, CancellationToken ct)
+    private static async Task<Outcome> CallAsync(RunContext ctx, SseReader sse, Uri endpoint, byte[] body, int id, CancellationToken ct)
     {
         var p = await PostAsync(ctx, endpoint, body, ct);
-        if (!p.Ok) return p;
+        if (!p.Ok)
+        {
+            return p;
+        }
+
         while (true)
         {
             var ev = await sse.NextAsync(ct);
-            if (ev is null) return Outcome.Fail(200, "sse_stream_ended");
-            if (ev.Value.Name != "message") continue;
+            if (ev is null)
+            {
+                return Outcome.Fail(200, "sse_stream_ended");
+            }
+
+            if (ev.Value.Name != "message")
+            {
+                continue;
+            }
+
             try
             {
                 using var doc = JsonDocument.Parse(ev.Value.Data);
                 var root = doc.RootElement;
-                if (!root.TryGetProperty("id", out var rid) || rid.ValueKind != JsonValueKind.Number || rid.GetInt32() != id) continue;
-                if (root.TryGetProperty("error", out _)) return Outcome.Fail(200, "jsonrpc_error");
+                if (!root.TryGetProperty("id", out var rid) || rid.ValueKind != JsonValueKind.Number || rid.GetInt32() != id)
+                {
+                    continue;
+                }
+
+                if (root.TryGetProperty("error", out _))
+                {
+                    return Outcome.Fail(200, "jsonrpc_error");
+                }
+
                 if (root.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
                 {
-                    if (result.TryGetProperty("isError", out var ie) && ie.ValueKind == JsonValueKind.True) return Outcome.Fail(200, "tool_error");
+                    if (result.TryGetProperty("isError", out var ie) && ie.ValueKind == JsonValueKind.True)
+                    {
+                        return Outcome.Fail(200, "tool_error");
+                    }
+
                     if (result.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+                    {
                         foreach (var c in content.EnumerateArray())
+                        {
                             if (c.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String && text.GetString()!.StartsWith("Error:", StringComparison.Ordinal))
+                            {
                                 return Outcome.Fail(200, "tool_error");
+                            }
+                        }
+                    }
                 }
                 return Outcome.Success(200);
             }
@@ -330,7 +411,7 @@ public sealed class McpSseScenario(RunOptions o) : Scenario
 /// <summary>Minimal text/event-stream parser (event/data fields, comments ignored).</summary>
 public sealed class SseReader(Stream stream)
 {
-    readonly StreamReader _reader = new(stream, Encoding.UTF8, false, 4096);
+    private readonly StreamReader _reader = new(stream, Encoding.UTF8, false, 4096);
 
     public readonly record struct Event(string Name, string Data);
 
@@ -341,19 +422,48 @@ public sealed class SseReader(Stream stream)
         while (true)
         {
             var line = await _reader.ReadLineAsync(ct);
-            if (line == null) return null;
+            if (line == null)
+            {
+                return null;
+            }
+
             if (line.Length == 0)
             {
-                if (data == null && ev == null) continue;
+                if (data == null && ev == null)
+                {
+                    continue;
+                }
+
                 return new Event(ev ?? "message", data?.ToString() ?? "");
             }
-            if (line[0] == ':') continue;
+            if (line[0] == ':')
+            {
+                continue;
+            }
+
             int colon = line.IndexOf(':');
             string field = colon < 0 ? line : line[..colon];
             string value = colon < 0 ? "" : line[(colon + 1)..];
-            if (value.StartsWith(' ')) value = value[1..];
-            if (field == "event") ev = value;
-            else if (field == "data") { if (data == null) data = new StringBuilder(value); else data.Append('\n').Append(value); }
+            if (value.StartsWith(' '))
+            {
+                value = value[1..];
+            }
+
+            if (field == "event")
+            {
+                ev = value;
+            }
+            else if (field == "data")
+            {
+                if (data == null)
+                {
+                    data = new StringBuilder(value);
+                }
+                else
+                {
+                    data.Append('\n').Append(value);
+                }
+            }
         }
     }
 }

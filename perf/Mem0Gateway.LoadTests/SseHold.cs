@@ -16,8 +16,14 @@ public readonly record struct ProcSample(long RssKiB, long HwmKiB, int Fds)
             long rss = 0, hwm = 0;
             foreach (var l in File.ReadLines($"/proc/{pid}/status"))
             {
-                if (l.StartsWith("VmRSS:", StringComparison.Ordinal)) rss = KiB(l);
-                else if (l.StartsWith("VmHWM:", StringComparison.Ordinal)) hwm = KiB(l);
+                if (l.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    rss = KiB(l);
+                }
+                else if (l.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    hwm = KiB(l);
+                }
             }
             int fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
             return new ProcSample(rss, hwm, fds);
@@ -59,17 +65,21 @@ public static class SseHold
         public string Machine { get; set; } = "";
     }
 
-    static long CpuTicks(int pid)
+    private static long CpuTicks(int pid)
     {
         var f = File.ReadAllText($"/proc/{pid}/stat");
         var parts = f[(f.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(parts[11], CultureInfo.InvariantCulture) + long.Parse(parts[12], CultureInfo.InvariantCulture); // utime, stime
     }
 
-    static async Task ScrapeAsync(Uri url, int? pid, Result res, CancellationToken ct)
+    private static async Task ScrapeAsync(Uri url, int? pid, Result res, CancellationToken ct)
     {
         using var http = new HttpClient();
-        for (int i = 0; i < 3; i++) await http.GetStringAsync(url, ct); // warm
+        for (int i = 0; i < 3; i++)
+        {
+            await http.GetStringAsync(url, ct); // warm
+        }
+
         const int n = 10;
         var wall = new double[n];
         long c0 = pid is int p0 ? CpuTicks(p0) : 0;
@@ -79,7 +89,11 @@ public static class SseHold
             await http.GetStringAsync(url, ct);
             wall[i] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
         }
-        if (pid is int p1) res.ScrapeCpuMsPerScrape = Math.Round((CpuTicks(p1) - c0) * 10.0 / n, 1); // USER_HZ = 100
+        if (pid is int p1)
+        {
+            res.ScrapeCpuMsPerScrape = Math.Round((CpuTicks(p1) - c0) * 10.0 / n, 1); // USER_HZ = 100
+        }
+
         Array.Sort(wall);
         res.ScrapeWallMsMedian = Math.Round(wall[n / 2], 2);
     }
@@ -112,7 +126,11 @@ public static class SseHold
         }
         var r = await RunAsync(target, streams, openRate, hold, pid, client, runId, stdout, ct, metricsUrl);
         var json = JsonSerializer.Serialize(r, Report.Json);
-        if (outJson != null) File.WriteAllText(outJson, json);
+        if (outJson != null)
+        {
+            File.WriteAllText(outJson, json);
+        }
+
         stdout.WriteLine(json);
         return r.Opened == r.Requested && r.StillOpenAtEnd == r.Opened ? 0 : 1;
     }
@@ -133,7 +151,11 @@ public static class SseHold
         for (int i = 0; i < streams; i++)
         {
             long due = t0 + (long)((double)i / openRate * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < due) await Task.Delay(1, ct);
+            while (Stopwatch.GetTimestamp() < due)
+            {
+                await Task.Delay(1, ct);
+            }
+
             string user = $"lt-{runId}-{i:00000}";
             tasks.Add(Task.Run(async () =>
             {
@@ -163,11 +185,18 @@ public static class SseHold
                 catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
                 catch (Exception e) { errors.AddOrUpdate(Errors.Classify(e), 1, (_, v) => v + 1); }
             }));
-            if (i % 500 == 499) log.WriteLine($"sse-hold: started {i + 1}/{streams}, open {Volatile.Read(ref opened)}, errors {errors.Values.Sum()}");
+            if (i % 500 == 499)
+            {
+                log.WriteLine($"sse-hold: started {i + 1}/{streams}, open {Volatile.Read(ref opened)}, errors {errors.Values.Sum()}");
+            }
         }
         // wait until every stream has answered (or failed), then let the target settle
         var waitUntil = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
-        while (Volatile.Read(ref opened) + errors.Values.Sum() < streams && Stopwatch.GetTimestamp() < waitUntil) await Task.Delay(100, ct);
+        while (Volatile.Read(ref opened) + errors.Values.Sum() < streams && Stopwatch.GetTimestamp() < waitUntil)
+        {
+            await Task.Delay(100, ct);
+        }
+
         log.WriteLine($"sse-hold: {Volatile.Read(ref opened)} streams open, {errors.Values.Sum()} failed; holding {hold.TotalSeconds:0}s");
         await Task.Delay(hold, ct);
         res.Opened = Volatile.Read(ref opened);
@@ -175,15 +204,25 @@ public static class SseHold
         if (pid is int p1 && ProcSample.Read(p1) is ProcSample s1)
         {
             res.RssHeldKiB = s1.RssKiB; res.HwmKiB = s1.HwmKiB; res.FdsHeld = s1.Fds;
-            if (res.RssBeforeKiB is long b && res.Opened > 0) res.KiBPerStream = Math.Round((double)(s1.RssKiB - b) / res.Opened, 2);
+            if (res.RssBeforeKiB is long b && res.Opened > 0)
+            {
+                res.KiBPerStream = Math.Round((double)(s1.RssKiB - b) / res.Opened, 2);
+            }
         }
-        if (metricsUrl != null) await ScrapeAsync(metricsUrl, pid, res, ct);
+        if (metricsUrl != null)
+        {
+            await ScrapeAsync(metricsUrl, pid, res, ct);
+        }
+
         stop.Cancel();
         try { await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); } catch (Exception) { }
         if (pid is int p2)
         {
             await Task.Delay(TimeSpan.FromSeconds(3), CancellationToken.None);
-            if (ProcSample.Read(p2) is ProcSample s2) res.RssAfterCloseKiB = s2.RssKiB;
+            if (ProcSample.Read(p2) is ProcSample s2)
+            {
+                res.RssAfterCloseKiB = s2.RssKiB;
+            }
         }
         res.Failed = errors.Values.Sum();
         res.Errors = errors.ToDictionary(kv => kv.Key, kv => kv.Value);

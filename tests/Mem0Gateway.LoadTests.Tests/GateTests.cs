@@ -80,7 +80,7 @@ public sealed class GateTests
         Assert.True(again.Exit == 1, again.Out);
     }
 
-    static Report Synthetic(double p50, double p95, double p99, double throughput, double errorRatio) => new()
+    private static Report Synthetic(double p50, double p95, double p99, double throughput, double errorRatio) => new()
     {
         RunId = "synthetic",
         Scenario = "search",
@@ -97,7 +97,7 @@ public sealed class GateTests
         },
     };
 
-    static async Task<CliResult> Compare(Report baseline, Report current, params string[] extra)
+    private static async Task<CliResult> Compare(Report baseline, Report current, params string[] extra)
     {
         var b = Harness.Temp("b.json");
         var c = Harness.Temp("c.json");
@@ -151,6 +151,8 @@ public sealed class GateTests
         Assert.Equal(0, await LoadTests.Cli.MainAsync(["--help"], o, new StringWriter()));
         var h = o.ToString();
         foreach (var s in new[] { "--rate", "--concurrency", "--threshold", "--baseline", "compare", "coordinated omission", "lt-<ID>-NNNN" })
+        {
             Assert.Contains(s, h);
+        }
     }
 }

@@ -19,7 +19,11 @@ public static class Harness
         var e = new StringWriter();
         int exit = await LoadTests.Cli.MainAsync(full, o, e);
         Report? r = File.Exists(json) ? Report.Load(json) : null;
-        if (File.Exists(json)) File.Delete(json);
+        if (File.Exists(json))
+        {
+            File.Delete(json);
+        }
+
         return new CliResult(exit, o.ToString(), e.ToString(), r);
     }
 
@@ -37,7 +41,11 @@ public static class Harness
     public static string RepoRoot()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
-        while (d != null && !File.Exists(Path.Combine(d.FullName, "perf", "overhead", "run.sh"))) d = d.Parent;
+        while (d != null && !File.Exists(Path.Combine(d.FullName, "perf", "overhead", "run.sh")))
+        {
+            d = d.Parent;
+        }
+
         return d?.FullName ?? throw new InvalidOperationException("repo root (with perf/overhead/run.sh) not found above " + AppContext.BaseDirectory);
     }
 

@@ -10,7 +10,9 @@ public sealed class OverheadScriptTests
     {
         // wrk and nginx are required (Debian packages wrk, nginx): a missing tool fails this test, it never skips.
         foreach (var tool in new[] { "wrk", "nginx", "curl" })
+        {
             Assert.True(OnPath(tool), $"'{tool}' is not installed: apt-get install -y wrk nginx curl");
+        }
 
         var root = Harness.RepoRoot();
         var outDir = Harness.Temp("overhead");
@@ -45,6 +47,6 @@ public sealed class OverheadScriptTests
         Assert.Equal(report.TrimEnd(), output.TrimEnd());
     }
 
-    static bool OnPath(string tool) =>
+    private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 }

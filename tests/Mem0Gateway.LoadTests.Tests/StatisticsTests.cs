@@ -152,7 +152,11 @@ public sealed class StatisticsTests
         Assert.True(rep.Step("mcp_connect")!.LatencyMs.Min < 30); // connecting involves no delay
         Assert.True(total.LatencyMs.Min >= 60); // a session waits for two delayed results
         // every session stream was closed again
-        for (int i = 0; i < 40 && up.OpenStreams > 0; i++) await Task.Delay(50);
+        for (int i = 0; i < 40 && up.OpenStreams > 0; i++)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.Equal(0, up.OpenStreams);
     }
 

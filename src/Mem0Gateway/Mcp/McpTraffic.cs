@@ -1,5 +1,5 @@
-using Mem0Gateway.Proxy;
 using Mem0Gateway.Privacy;
+using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Mcp;

@@ -86,7 +86,7 @@ public sealed class ConsoleOutputTests
         };
         var output = new ConcurrentQueue<string>();
         using var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
         try
         {

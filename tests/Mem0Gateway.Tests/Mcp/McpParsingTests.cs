@@ -1,7 +1,7 @@
 using System.Text;
 using Mem0Gateway.ActiveUsers;
-using Mem0Gateway.Proxy;
 using Mem0Gateway.Mcp;
+using Mem0Gateway.Proxy;
 
 namespace Mem0Gateway.Tests.Mcp;
 

@@ -12,7 +12,7 @@ public sealed class CardinalityTests
         await using var stack = await GatewayWithUpstreams.StartAsync();
         using var client = stack.Gateway.Client("mem0");
         var random = new Random(42);
-        string[] methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "BREW", "PROPFIND", "X-CUSTOM-" ];
+        string[] methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "BREW", "PROPFIND", "X-CUSTOM-"];
 
         async Task SendBatchAsync(int count)
         {

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using System.Text;
+using System.Text.Json.Nodes;
 using Mem0Gateway.Tests.Tracing;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;
