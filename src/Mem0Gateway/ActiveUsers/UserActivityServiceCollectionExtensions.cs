@@ -1,5 +1,6 @@
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Privacy;
+using Mem0Gateway.Scraping;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Mem0Gateway.ActiveUsers;
@@ -29,7 +30,8 @@ public static class UserActivityServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<RedisActiveUserStore>());
         }
 
-        services.AddHostedService<UserActivityScrapeHook>();
+        // The sliding-window sketches are merged into the gauges when /metrics is read, not per request.
+        services.AddScrapeCallback<ActiveUserEstimator, ActiveUserMetrics>((activeUsers, metrics) => activeUsers.UpdateGauges(metrics));
         return services;
     }
 

@@ -1,5 +1,6 @@
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.Scraping;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serilog.Extensions.Logging;
 
@@ -28,7 +29,9 @@ public static class LoggingWebApplicationBuilderExtensions
         services.TryAddSingleton(_ => GatewayLogOutput.StandardOutput());
         services.AddSingleton<GatewayLogPipeline>();
         services.AddSingleton<ILoggerProvider>(sp => new SerilogLoggerProvider(sp.GetRequiredService<GatewayLogPipeline>().Logger, dispose: false));
-        services.AddHostedService<LogDropsScrapeHook>();
+        // The drop path stays one interlocked increment; the counter catches up when /metrics is read.
+        services.AddSingleton<LogMetrics>();
+        services.AddScrapeCallback<LogMetrics, GatewayLogPipeline>((metrics, pipeline) => metrics.EventsDropped.IncTo(pipeline.DroppedEvents));
         if (options.AccessLog.Enabled)
         {
             services.AddSingleton<IProxyRequestObserver, AccessLogObserver>();

@@ -1,4 +1,5 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Scraping;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Trace;
 
@@ -24,7 +25,8 @@ public static class McpServiceCollectionExtensions
         services.AddSingleton<McpCallTracker>();
         services.AddSingleton<McpSessionRegistry>();
         services.AddSingleton<McpTraffic>();
-        services.AddHostedService<McpScrapeHook>();
+        // Tool calls whose result never came are counted as timed out when /metrics is read: no timer per call.
+        services.AddScrapeCallback<McpSessionRegistry>(sessions => sessions.ExpirePendingCalls());
         services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(McpSpanAttributes.SourceName));
         return services;
     }

@@ -5,7 +5,7 @@ using Mem0Gateway.Hosting;
 namespace Mem0Gateway.Tests.Architecture;
 
 /// <summary>
-/// Dependencies run one way: Hosting, then the feature folders, then Proxy, Privacy and Configuration. Read from the
+/// Dependencies run one way: Hosting, then the feature folders, then Proxy, Privacy, Configuration and Scraping. Read from the
 /// compiled gateway (signatures and every method body's IL), so fully qualified names and <c>using</c>s count alike.
 /// </summary>
 public sealed class FeatureDependencyTests
@@ -15,7 +15,8 @@ public sealed class FeatureDependencyTests
     private static readonly HashSet<string> Features =
         ["Metrics", "Tracing", "Logging", "Health", "Mcp", "ActiveUsers", "Management", "StatusPage", "SessionAffinity", "Auth"];
 
-    private static readonly HashSet<string> LowerLayers = ["Proxy", "Privacy", "Configuration"];
+    // Scraping: the one before-collect hook that every feature reporting at scrape time registers through.
+    private static readonly HashSet<string> LowerLayers = ["Proxy", "Privacy", "Configuration", "Scraping"];
 
     private const string Composition = "Hosting";
 
