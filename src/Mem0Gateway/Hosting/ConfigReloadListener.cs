@@ -55,7 +55,8 @@ internal sealed partial class ConfigReloadListener : IConfigChangeListener
             return;
         }
 
-        // Said before counted: whoever sees the count can already read the line.
+        // Said before counted: whoever sees the count can already read the line. YARP calls this once the new routes'
+        // endpoints are live, so a request sent after the count moved is matched (and labelled) by the new config.
         Log.ReloadApplied(_logger);
         _success.Inc();
         _lastReloadSuccessful.Set(1);

@@ -11,6 +11,9 @@ public sealed class ConfigReloadTests
     private static async Task<double> ReloadsAsync(GatewayInstance gateway, string result)
         => (await gateway.ScrapeAsync()).Sum("mem0_gateway_config_reloads_total", ("result", result));
 
+    private static double RequestsTo(MetricsSnapshot metrics, string route, params (string Label, string Value)[] more)
+        => metrics.Sum("mem0_gateway_requests_total", [("route", route), .. more]);
+
     [Fact]
     public async Task An_edit_moves_a_service_to_a_new_destination_and_adds_a_route_without_a_restart()
     {
@@ -34,27 +37,71 @@ public sealed class ConfigReloadTests
         };
         gateway.RewriteConfig(config);
 
-        await Poll.UntilAsync(async () =>
+        // Counted once YARP has published the new routes. Traffic at the new destination is no sign of that: YARP moves
+        // a cluster's destinations before it swaps the routes, and in between the old catch-all (mem0-other) serves
+        // /reload-added, at the new destination, and is rightly counted as itself.
+        await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= 1, TimeSpan.FromSeconds(10), "the edit applied");
+        using (var response = await client.GetAsync("/memories?user_id=u"))
         {
-            using var response = await client.GetAsync("/memories?user_id=u");
-            return replacement.RequestsTo("GET", "/memories").Any();
-        }, TimeSpan.FromSeconds(10), "traffic at the new destination");
-        // The new route serves (and is counted as itself) without a restart. The destination change and the route can
-        // go live a moment apart, and the client can have its answer a moment before the gateway has counted it.
-        await Poll.UntilAsync(async () =>
-        {
-            using var response = await client.GetAsync("/reload-added");
-            return (await gateway.ScrapeAsync()).Sum("mem0_gateway_requests_total", ("route", "mem0-reload-added")) >= 1;
-        }, TimeSpan.FromSeconds(10), "the added route counted as itself");
-        Assert.NotEmpty(replacement.RequestsTo("GET", "/reload-added"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
 
-        var metrics = await gateway.ScrapeAsync();
-        Assert.True(metrics.Sum("mem0_gateway_requests_total", ("route", "mem0-reload-added")) >= 1);
+        using (var response = await client.GetAsync("/reload-added"))
+        {
+            // The fake mem0 has no such path: its own 404, passed through.
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        Assert.Single(replacement.RequestsTo("GET", "/memories"));
+        Assert.Single(replacement.RequestsTo("GET", "/reload-added"));
+        Assert.Empty(stack.Mem0.RequestsTo("GET", "/reload-added"));
+
+        // The first request to the added route is counted as that route (the client can have its answer a moment
+        // before the gateway has counted it).
+        var metrics = await gateway.ScrapeUntilAsync(m => RequestsTo(m, "mem0-reload-added") + RequestsTo(m, "mem0-other") >= 1);
+        Assert.Equal(1, RequestsTo(metrics, "mem0-reload-added"));
+        Assert.Equal(0, RequestsTo(metrics, "mem0-other"));
         Assert.True(metrics.Sum("mem0_gateway_config_reloads_total", ("result", "success")) >= 1);
         Assert.Equal(0, metrics.Sum("mem0_gateway_config_reloads_total", ("result", "failure")));
         // Health follows the destinations: the removed one's series is gone, the new one is watched.
         Assert.Empty(metrics.Series("mem0_gateway_upstream_up", ("destination", "mem0-1")));
         Assert.Equal(1, metrics.Sum("mem0_gateway_upstream_up", ("service", "mem0"), ("destination", "mem0-new")));
+    }
+
+    [Fact]
+    public async Task The_first_request_after_each_reload_is_counted_as_the_route_and_operation_that_config_gives_its_path()
+    {
+        await using var stack = await GatewayWithUpstreams.StartAsync();
+        var gateway = stack.Gateway;
+        using var client = gateway.Client("mem0");
+        // Who serves /probe, reload by reload: a new route, the same route id with another operation, another route id.
+        (string Route, string Operation)[] steps = [("mem0-probe-a", "probe_one"), ("mem0-probe-a", "probe_two"), ("mem0-probe-b", "probe_three")];
+        string[] candidates = ["mem0-probe-a", "mem0-probe-b", "mem0-other"];
+
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var (route, operation) = steps[i];
+            var config = gateway.ReadConfig();
+            var routes = config["ReverseProxy"]!["Routes"]!.AsObject();
+            routes.Remove("mem0-probe-a");
+            routes.Remove("mem0-probe-b");
+            routes[route] = new JsonObject
+            {
+                ["ClusterId"] = "mem0",
+                ["Match"] = new JsonObject { ["Path"] = "/probe", ["Methods"] = new JsonArray("GET") },
+                ["Metadata"] = new JsonObject { ["Operation"] = operation },
+            };
+            gateway.RewriteConfig(config);
+            var reloads = i + 1;
+            await Poll.UntilAsync(async () => await ReloadsAsync(gateway, "success") >= reloads, TimeSpan.FromSeconds(10), $"reload {reloads} applied");
+
+            (await client.GetAsync("/probe")).Dispose();
+
+            var metrics = await gateway.ScrapeUntilAsync(m => candidates.Sum(c => RequestsTo(m, c)) >= reloads);
+            Assert.Equal(reloads, candidates.Sum(c => RequestsTo(metrics, c)));
+            Assert.Equal(1, RequestsTo(metrics, route, ("operation", operation)));
+            Assert.Equal(0, RequestsTo(metrics, "mem0-other"));
+        }
     }
 
     [Fact]
