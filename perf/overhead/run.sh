@@ -15,7 +15,7 @@
 #   --gateway-env  extra environment for both gateways, applied last, for A/B runs (e.g. "DOTNET_gcServer=1", or
 #                  "Gateway__Tracing__Enabled=false" to measure gw_on without tracing)
 #   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
-# Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (facts: .NET needs ~10 s to settle).
+# Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (.NET needs ~10 s of load to settle: tiered JIT and dynamic PGO).
 # Loopback only. Exits non-zero if anything fails to start or a target answers with errors; missed performance
 # targets are reported, not turned into an exit code.
 set -euo pipefail

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace Mem0Gateway.Testing;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 shaped like today's mem0 dashboard (Next.js, facts in mem0-server-2026.md): its
+/// A real HTTP server on 127.0.0.1 shaped like today's mem0 dashboard (Next.js): its
 /// middleware lets <c>/_next</c>, <c>/api/auth</c>, <c>/api/health</c>, <c>/fonts</c> and <c>/favicon</c> through and
 /// answers every other page without a <c>mem0_refresh_token</c> cookie with a 307 to <c>/login?next=…</c> (absolute,
 /// naming <c>localhost</c>, as <c>next start</c> does); <c>/</c>, <c>/login</c> and <c>/setup</c> first ask the server's

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Mem0Gateway.Testing;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 shaped like today's mem0 server (FastAPI, facts in mem0-server-2026.md): JWT login
+/// A real HTTP server on 127.0.0.1 shaped like today's mem0 server (FastAPI): JWT login
 /// with a per-client-IP rate limit (10/min, 429), refresh tokens, <c>X-API-Key: m0sk_…</c> keys (401 "Invalid API key."),
 /// CORS that allows only <see cref="DashboardOrigin"/> (other preflights get 400), and uvicorn's rule for
 /// <c>X-Forwarded-For</c>: honoured only from the peers in <see cref="ForwardedAllowIps"/>.

@@ -189,7 +189,7 @@ public sealed partial class DashboardTests
     }
 
     [Fact]
-    public void Overview_and_operations_show_what_the_issue_asks_for()
+    public void Overview_operations_internals_and_infra_show_their_key_signals()
     {
         var all = Dashboards.All.ToDictionary(d => d.Uid);
         var overview = string.Join('\n', all["mem0-gw-overview"].Targets.Select(t => t.Expr));
