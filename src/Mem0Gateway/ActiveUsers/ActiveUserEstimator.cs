@@ -31,8 +31,6 @@ public sealed class ActiveUserEstimator : IUserActivityRecorder
         _configuredServices = gateway.Value.Services.Keys.ToArray();
     }
 
-    public int Precision => _precision;
-
     /// <summary>Counts the user named by <paramref name="userId"/> as active on <paramref name="service"/> now.</summary>
     public ulong Record(string service, ReadOnlySpan<char> userId)
     {

@@ -21,7 +21,7 @@ public sealed class McpLabels
     public const string UnparsedMethod = "unparsed";
 
     /// <summary>The JSON-RPC methods of MCP 2024-11-05 and 2025-03-26 a client sends; other method names count as <c>other</c>.</summary>
-    public static readonly IReadOnlyList<string> Methods =
+    private static readonly string[] Methods =
     [
         "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/templates/list", "resources/read",
         "resources/subscribe", "resources/unsubscribe", "prompts/list", "prompts/get", "completion/complete", "logging/setLevel",
@@ -47,7 +47,7 @@ public sealed class McpLabels
     public string Client(string? name) => name is not null && _clients.TryGetValue(name, out var label) ? label : Other;
 
     /// <summary>True when <paramref name="name"/> has its own client label.</summary>
-    public bool IsKnownClient(string? name) => name is not null && _clients.ContainsKey(name);
+    private bool IsKnownClient(string? name) => name is not null && _clients.ContainsKey(name);
 
     /// <summary>
     /// The client label of a request: the first allow-listed name among the path's <c>{client_name}</c>, the session's

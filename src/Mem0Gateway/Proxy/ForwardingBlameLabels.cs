@@ -6,6 +6,4 @@ public static class ForwardingBlameLabels
     private static readonly string[] Labels = ["none", "client", "gateway", "upstream_transport", "upstream_application", "timeout"];
 
     public static string ToLabel(this ForwardingBlame blame) => Labels[(int)blame];
-
-    public static IReadOnlyList<string> All => Labels;
 }

@@ -27,6 +27,4 @@ public static class UpstreamErrorLabels
     public static string ToLabel(this UpstreamErrorKind kind) => Labels[(int)kind];
 
     public static ForwardingBlame BlameOf(this UpstreamErrorKind kind) => Blames[(int)kind];
-
-    public static IReadOnlyList<string> All => Labels;
 }
