@@ -62,7 +62,7 @@ internal sealed class McpStreamObserver
         context.Response.OnStarting(OnResponseStarting, this);
     }
 
-    public bool IsOpen => _openedTimestamp != 0;
+    private bool IsOpen => _openedTimestamp != 0;
 
     public void Observe(ReadOnlySpan<byte> written)
     {
