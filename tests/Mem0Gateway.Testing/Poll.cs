@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace Mem0Gateway.Tests.Health;
+namespace Mem0Gateway.Testing;
 
-/// <summary>Waits for something the gateway does in the background (probes, reloads), and says how long it took.</summary>
-internal static class Poll
+/// <summary>Waits for something a server does in the background (probes, reloads, closing streams), and says how long it took.</summary>
+public static class Poll
 {
     public static async Task<TimeSpan> UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
@@ -23,4 +23,7 @@ internal static class Poll
             await Task.Delay(50);
         }
     }
+
+    public static Task<TimeSpan> UntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+        => UntilAsync(() => Task.FromResult(condition()), timeout, what);
 }
