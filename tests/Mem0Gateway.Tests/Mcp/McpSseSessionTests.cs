@@ -124,8 +124,8 @@ public sealed class McpSseSessionTests
 
         var session = await McpSseClient.OpenAsync(client, "/mcp/cursor/sse/dora");
         await session.CallToolAsync(1, "list_memories");
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var timedOut = await stack.Gateway.ScrapeAsync();
+        var timedOut = await stack.Gateway.ScrapeUntilAsync(
+            m => m.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")) == 1);
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")));
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_duration_seconds_count", ("tool", "list_memories"), ("outcome", "timeout")));
 
