@@ -31,16 +31,22 @@ public sealed class TracedStack : IAsyncDisposable
         var stack = await GatewayWithUpstreams.StartAsync(options =>
         {
             options.ActiveHealthChecks = false;
-            // Spans go to memory, not over OTLP: say explicitly to record them all, as a gateway with an endpoint does.
-            options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
-            options.ConfigureBuilder = builder =>
-            {
-                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
-                builder.Services.AddSingleton(new GatewayLogOutput(log));
-            };
+            CaptureSpansAndLog(options, spans, log);
             configure?.Invoke(options);
         });
         return new TracedStack(stack, spans, log);
+    }
+
+    /// <summary>Sends a gateway's spans to <paramref name="spans"/> (every one recorded) and its stdout lines to <paramref name="log"/>.</summary>
+    public static void CaptureSpansAndLog(GatewayInstanceOptions options, ConcurrentQueue<Activity> spans, CapturedLogOutput log)
+    {
+        // Spans go to memory, not over OTLP: say explicitly to record them all, as a gateway with an endpoint does.
+        options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
+        options.ConfigureBuilder = builder =>
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
+            builder.Services.AddSingleton(new GatewayLogOutput(log));
+        };
     }
 
     /// <summary>

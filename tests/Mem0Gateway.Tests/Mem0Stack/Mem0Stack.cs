@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Mem0Gateway.Logging;
 using Mem0Gateway.Testing;
-using OpenTelemetry.Trace;
 
 namespace Mem0Gateway.Tests.Mem0Stack;
 
@@ -45,14 +43,9 @@ public sealed class Mem0Stack : IAsyncDisposable
         var log = new CapturedLogOutput();
         var options = new GatewayInstanceOptions();
         options.Settings["Gateway:Stack"] = "mem0";
-        options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
         options.Destinations["mem0"] = [server.BaseAddress];
         options.Destinations["mem0-dashboard"] = [dashboard.BaseAddress];
-        options.ConfigureBuilder = builder =>
-        {
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new TracedStack.SpanSink(spans)));
-            builder.Services.AddSingleton(new GatewayLogOutput(log));
-        };
+        TracedStack.CaptureSpansAndLog(options, spans, log);
         configure?.Invoke(options);
         var gateway = await GatewayInstance.StartAsync(options);
         dashboard.ApiInternalUrl = gateway.ServiceAddress("mem0");
