@@ -1,7 +1,7 @@
-using Mem0Gateway.Testing;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Monitoring.Tests.Support;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Monitoring.Tests.Live;
 

@@ -58,7 +58,9 @@ public sealed class ActiveHealthTests
         }
 
         // Several more failing probes: the log says "down" once, not once per probe.
-        await Task.Delay(Interval * 3);
+        await Poll.UntilAsync(
+            async () => (await gateway.ScrapeAsync()).Sum("mem0_gateway_health_checks_total", ("service", "mem0"), ("destination", "mem0-1"), ("result", "unhealthy")) >= 3,
+            TimeSpan.FromSeconds(10), "three failed probes of mem0-1");
         await stack.Mem0.StartAsync();
         await Poll.UntilAsync(async () => await UpAsync(gateway, "mem0") == 1, Interval * 2 + ProbeTimeout + TimeSpan.FromSeconds(1), "mem0 up again");
         using (var response = await client.GetAsync("/memories?user_id=u"))
