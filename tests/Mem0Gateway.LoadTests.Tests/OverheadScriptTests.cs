@@ -40,7 +40,7 @@ public sealed class OverheadScriptTests
             Assert.True(double.Parse(cells[5], System.Globalization.CultureInfo.InvariantCulture) > 0, $"no CPU measured in: {line}");
             Assert.True(double.Parse(cells[6], System.Globalization.CultureInfo.InvariantCulture) > 1, $"no peak RSS in: {line}");
         }
-        Assert.Contains("instrumented >= 0.95x instrumentation-off throughput", report);
+        Assert.Contains("instrumented >= 0.90x instrumentation-off throughput", report);
         Assert.Contains("/metrics scrape", report);
         var rounds = File.ReadAllLines(Path.Combine(outDir, "rounds.tsv"));
         Assert.Equal(5, rounds.Length); // header + 4 targets x 1 round

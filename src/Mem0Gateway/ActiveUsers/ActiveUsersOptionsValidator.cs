@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mem0Gateway.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -14,18 +15,27 @@ internal sealed class ActiveUsersOptionsValidator : IValidateOptions<ActiveUsers
         errors.RequireNames("IgnoreQueryRoutes", options.IgnoreQueryRoutes);
         errors.RequirePositive("RedisFlushInterval", options.RedisFlushInterval);
         errors.RequireAtLeast("MaxPendingRedisWrites", options.MaxPendingRedisWrites, 1);
-        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.RedisConnectionString) && !IsRedisConnectionString(options.RedisConnectionString))
         {
-            try
-            {
-                StackExchange.Redis.ConfigurationOptions.Parse(options.RedisConnectionString);
-            }
-            catch (ArgumentException)
-            {
-                // The value is not echoed: a connection string may hold a password.
-                errors.AddWithoutValue("RedisConnectionString", "is not a StackExchange.Redis connection string");
-            }
+            // The value is not echoed: a connection string may hold a password.
+            errors.AddWithoutValue("RedisConnectionString", "is not a StackExchange.Redis connection string");
         }
+
         return errors.Result;
+    }
+
+    /// <summary>Apart, so that a gateway without Redis never loads the Redis client (the JIT loads what a method names).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsRedisConnectionString(string value)
+    {
+        try
+        {
+            StackExchange.Redis.ConfigurationOptions.Parse(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -20,8 +20,8 @@ public static class HealthEndpointRouteBuilderExtensions
             Predicate = registration => registration.Tags.Contains(ReadinessHealthCheck.Tag),
             ResponseWriter = WriteReadinessAsync,
         });
-        var overall = endpoints.MapGet("/health", WriteOverallStatusAsync);
-        var detailed = endpoints.MapGet("/health/detailed", WriteDetailedAsync);
+        var overall = endpoints.MapGet("/health", (RequestDelegate)WriteOverallStatusAsync);
+        var detailed = endpoints.MapGet("/health/detailed", (RequestDelegate)WriteDetailedAsync);
         return new HealthEndpoints(liveness, readiness, overall, detailed);
     }
 

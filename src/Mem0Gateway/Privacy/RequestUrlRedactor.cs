@@ -33,7 +33,13 @@ public sealed class RequestUrlRedactor
         "show_archived", "show_expired", "is_active", "mode", "app_id", "explain", "entity_type",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> PersonalNameLookup = PersonalNames.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> HarmlessNameLookup = HarmlessNames.GetAlternateLookup<ReadOnlySpan<char>>();
+
     private static readonly int[] NoSegments = [];
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 
     private readonly ConditionalWeakTable<ProxyRouteDescriptor, int[]> _personalSegments = new();
     private readonly PersonalIdProtector _protector;
@@ -73,7 +79,8 @@ public sealed class RequestUrlRedactor
         }
 
         var span = query.AsSpan(query[0] == '?' ? 1 : 0);
-        var builder = new StringBuilder(span.Length + 16);
+        var builder = t_builder ??= new StringBuilder(256);
+        builder.Clear();
         foreach (var range in span.Split('&'))
         {
             var pair = span[range];
@@ -97,10 +104,17 @@ public sealed class RequestUrlRedactor
 
             builder.Append('=');
             var value = pair[(equals + 1)..];
-            builder.Append(RedactValue(name.ToString(), value));
+            AppendRedactedValue(builder, name, value);
         }
 
-        return builder.ToString();
+        var redacted = builder.ToString();
+        if (builder.Capacity > 4096)
+        {
+            // One huge query must not pin a large buffer to a thread for good.
+            t_builder = null;
+        }
+
+        return redacted;
     }
 
     /// <summary>True for a header or parameter name that suggests a credential.</summary>
@@ -117,19 +131,22 @@ public sealed class RequestUrlRedactor
         return false;
     }
 
-    private string RedactValue(string name, ReadOnlySpan<char> value)
+    private void AppendRedactedValue(StringBuilder builder, ReadOnlySpan<char> name, ReadOnlySpan<char> value)
     {
-        if (PersonalNames.Contains(name))
+        if (PersonalNameLookup.Contains(name))
         {
-            return value.IsEmpty ? string.Empty : _protector.Protect(Uri.UnescapeDataString(value.ToString().Replace('+', ' ')));
+            if (!value.IsEmpty)
+            {
+                // Most ids need no unescaping; those are tokenised straight from the query, without a copy.
+                builder.Append(value.ContainsAny('%', '+')
+                    ? _protector.Protect(Uri.UnescapeDataString(value.ToString().Replace('+', ' ')))
+                    : _protector.Protect(value));
+            }
+
+            return;
         }
 
-        if (!IsSecretName(name) && HarmlessNames.Contains(name))
-        {
-            return value.ToString();
-        }
-
-        return RedactionMark;
+        builder.Append(!IsSecretName(name) && HarmlessNameLookup.Contains(name) ? value : RedactionMark);
     }
 
     private int[] PersonalSegmentsOf(ProxyRouteDescriptor route)

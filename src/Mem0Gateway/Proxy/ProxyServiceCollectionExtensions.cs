@@ -46,6 +46,20 @@ public static class ProxyServiceCollectionExtensions
                     context.AddOriginalHost(true);
                 }
             });
+
+        // YARP registers Data Protection for its affinity cookies, whose hosted service loads (or creates and writes)
+        // the key ring at start. The gateway's own affinity needs no key ring, so it is built on first use instead,
+        // which keeps the XML stack out of a process that never protects a cookie.
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService) && services[i].ImplementationType?.FullName == DataProtectionHostedServiceType)
+            {
+                services.RemoveAt(i);
+            }
+        }
+
         return services;
     }
+
+    private const string DataProtectionHostedServiceType = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
 }

@@ -21,7 +21,9 @@ public static class StatusPageEndpointRouteBuilderExtensions
         }
 
         var html = ReadPage();
-        var page = endpoints.MapGet(PagePath, (HttpContext context) =>
+        // Plain RequestDelegates: a delegate with inferred parameters would pull in the minimal-API binder (and its
+        // expression compiler) for two fixed responses.
+        var page = endpoints.MapGet(PagePath, context =>
         {
             var headers = context.Response.Headers;
             headers.CacheControl = "no-cache";
@@ -29,9 +31,11 @@ public static class StatusPageEndpointRouteBuilderExtensions
             headers.ContentSecurityPolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            return Results.Bytes(html, "text/html; charset=utf-8");
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.ContentLength = html.Length;
+            return context.Response.Body.WriteAsync(html, context.RequestAborted).AsTask();
         });
-        var data = endpoints.MapGet(DataPath, WriteDataAsync);
+        var data = endpoints.MapGet(DataPath, (RequestDelegate)WriteDataAsync);
         return new StatusPageEndpoints(page, data);
     }
 

@@ -31,6 +31,27 @@ public sealed class PersonalIdProtectorTests
         Assert.Equal(ids.Select(id => Expected("key-one", id)).Order(), tokens.Distinct().Order());
     }
 
+    [Fact]
+    public void Many_more_ids_than_the_gateway_remembers_still_get_their_own_tokens_from_any_thread()
+    {
+        // Far more distinct ids than the recent-id cache holds, asked in parallel and asked again: a slot shared by two
+        // ids, or one replaced while read, must never hand one user's token (or sketch hash) to another.
+        var protector = new PersonalIdProtector(Options.Create(new PrivacyOptions { HashKey = "key-one" }));
+        var ids = Enumerable.Range(0, 20_000).Select(i => $"user-{i}").ToArray();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            Parallel.For(0, ids.Length * 2, i =>
+            {
+                var id = ids[(i * 7919) % ids.Length];
+                var expected = Expected("key-one", id);
+                Assert.Equal(expected, protector.Protect(id));
+                Assert.Equal(expected[2..], Convert.ToHexStringLower(BitConverter.GetBytes(protector.Hash64(id.AsSpan()))));
+            });
+        }
+
+        Assert.Equal(Expected("key-one", "user-1"), protector.Protect("user-1-extra".AsSpan(0, 6)));
+    }
+
     private static string Expected(string key, string id)
         => "h:" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(id))[..8]);
 }
