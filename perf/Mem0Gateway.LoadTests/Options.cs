@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.LoadTests;
 
@@ -290,7 +291,7 @@ EXIT CODES
                 case "compare": return CompareCommand(rest, stdout);
                 case "check": return CheckCommand(rest, stdout);
                 case "sse-hold": return await SseHold.MainAsync(rest, stdout, ct);
-                case "fake-upstream": return await FakeUpstream.MainAsync(rest, stdout, ct);
+                case "fake-upstream": return await FakeUpstreamCommand(rest, stdout, ct);
                 default: throw new UsageException($"unknown command '{cmd}' (see --help)");
             }
         }
@@ -373,6 +374,26 @@ EXIT CODES
         }
 
         return cmp.Regressions > 0 ? 1 : 0;
+    }
+
+    /// <summary>The benchmarks' upstream: the tests' fake mem0 + OpenMemory, not recording (see perf/lib.sh start_fake).</summary>
+    private static async Task<int> FakeUpstreamCommand(IReadOnlyList<string> args, TextWriter stdout, CancellationToken ct)
+    {
+        int port = 8888, mcpPort = 8765;
+        var delay = TimeSpan.Zero;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--port": port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--mcp-port": mcpPort = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--delay": delay = Parse.Duration(Next()); break;
+                default: throw new UsageException($"unknown option '{args[i]}' for fake-upstream");
+            }
+        }
+        await FakeMem0Upstream.ServeAsync(port, mcpPort, delay, stdout, ct);
+        return 0;
     }
 
     private static int CheckCommand(IReadOnlyList<string> args, TextWriter stdout)

@@ -1,3 +1,5 @@
+using Mem0Gateway.Testing;
+
 namespace Mem0Gateway.LoadTests.Tests;
 
 /// <summary>Thresholds and the baseline compare make the exit code usable as a deployment gate.</summary>
@@ -6,8 +8,8 @@ public sealed class GateTests
     [Fact]
     public async Task Thresholds_that_hold_exit_zero_and_a_violated_one_exits_one()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(20) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(20);
         string[] load = ["--target", Harness.Url(up.Port), "--scenario", "search", "--rate", "50", "--warmup", "0s", "--duration", "1s"];
 
         var ok = await Harness.Cli([.. load, "--threshold", "search:p95<2000ms", "--threshold", "error_ratio<0.01", "--threshold", "rps>=45"]);
@@ -26,8 +28,8 @@ public sealed class GateTests
     [Fact]
     public async Task Error_ratio_threshold_fails_the_run_when_the_upstream_errors()
     {
-        await using var up = new FakeUpstream { FailEvery = 2 };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.FailEvery = 2;
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--rate", "50", "--warmup", "0s",
                                   "--duration", "1s", "--threshold", "error_ratio<0.01");
         Assert.Equal(1, r.Exit);
@@ -37,8 +39,8 @@ public sealed class GateTests
     [Fact]
     public async Task Check_command_applies_thresholds_to_a_saved_report()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(10) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(10);
         var file = Harness.Temp("r.json");
         var run = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--rate", "50", "--warmup", "0s", "--duration", "1s");
         run.Report!.Save(file);
@@ -51,8 +53,8 @@ public sealed class GateTests
     [Fact]
     public async Task Compare_flags_a_slower_run_against_the_baseline_and_passes_an_equal_one()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(5) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(5);
         string[] load = ["--target", Harness.Url(up.Port), "--scenario", "search", "--concurrency", "2", "--warmup", "0.3s", "--duration", "1.5s"];
         var baseFile = Harness.Temp("base.json");
         var fast = await Harness.Cli(load);

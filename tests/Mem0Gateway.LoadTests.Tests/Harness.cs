@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 [assembly: CollectionBehavior(DisableTestParallelization = true)] // timing-sensitive: one run at a time
 
 namespace Mem0Gateway.LoadTests.Tests;
@@ -28,15 +25,6 @@ public static class Harness
     }
 
     public static string Url(int port) => $"http://127.0.0.1:{port}";
-
-    public static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int p = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return p;
-    }
 
     public static string RepoRoot()
     {

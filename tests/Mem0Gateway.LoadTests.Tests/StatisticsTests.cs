@@ -1,3 +1,5 @@
+using Mem0Gateway.Testing;
+
 namespace Mem0Gateway.LoadTests.Tests;
 
 /// <summary>The numbers in the report match what the upstream really did.</summary>
@@ -6,8 +8,8 @@ public sealed class StatisticsTests
     [Fact]
     public async Task Fixed_upstream_delay_shows_up_as_the_percentiles()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(50) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(50);
 
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--concurrency", "4",
                                   "--warmup", "1s", "--duration", "2s");
@@ -32,13 +34,10 @@ public sealed class StatisticsTests
     [Fact]
     public async Task A_slow_tenth_of_requests_is_visible_in_the_tail_but_not_the_median()
     {
-        await using var up = new FakeUpstream
-        {
-            Delay = TimeSpan.FromMilliseconds(20),
-            SlowEvery = 10,
-            SlowDelay = TimeSpan.FromMilliseconds(200),
-        };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(20);
+        up.SlowEvery = 10;
+        up.SlowDelay = TimeSpan.FromMilliseconds(200);
 
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "search", "--concurrency", "2",
                                   "--warmup", "0s", "--duration", "2.5s");
@@ -54,8 +53,8 @@ public sealed class StatisticsTests
     [Fact]
     public async Task Open_model_holds_its_arrival_rate_within_5_percent()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(2) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(2);
 
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "search", "--rate", "300",
                                   "--warmup", "0.5s", "--duration", "3s");
@@ -68,7 +67,7 @@ public sealed class StatisticsTests
         Assert.Equal(s.Sent, s.Completed);
         Assert.Equal(0, s.Failed);
         // the upstream saw the warm-up as well as the measured requests
-        Assert.InRange(up.Requests, (long)(3.5 * 300 * 0.95), (long)(3.5 * 300 * 1.05));
+        Assert.InRange(up.RequestCount, (long)(3.5 * 300 * 0.95), (long)(3.5 * 300 * 1.05));
     }
 
     [Fact]
@@ -76,8 +75,9 @@ public sealed class StatisticsTests
     {
         // One connection, 50 req/s, and one request in 100 stalls for a second: in the open model the requests that
         // were due during the stall wait for it, and the percentiles must say so (no coordinated omission).
-        await using var up = new FakeUpstream { SlowEvery = 60, SlowDelay = TimeSpan.FromSeconds(1) };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.SlowEvery = 60;
+        up.SlowDelay = TimeSpan.FromSeconds(1);
 
         var open = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "list", "--rate", "50",
                                      "--connections", "1", "--warmup", "0s", "--duration", "3s");
@@ -96,8 +96,7 @@ public sealed class StatisticsTests
     [Fact]
     public async Task Weighted_mix_sends_each_operation_in_proportion_and_reports_it_per_step()
     {
-        await using var up = new FakeUpstream();
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
 
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "mix", "--mix", "add=1,search=6,list=2,get=1",
                                   "--rate", "200", "--warmup", "0s", "--duration", "2s");
@@ -116,13 +115,12 @@ public sealed class StatisticsTests
     [Fact]
     public async Task Load_test_only_ever_uses_generated_lt_user_ids()
     {
-        await using var up = new FakeUpstream();
-        await up.StartAsync();
+        await using var up = await FakeMem0Upstream.StartAsync();
 
-        var r = await Harness.Cli("--target", Harness.Url(up.Port), "--mcp-target", Harness.Url(up.McpPort), "--scenario", "mix",
+        var r = await Harness.Cli("--target", Harness.Url(up.Port), "--mcp-target", Harness.Url(up.Port), "--scenario", "mix",
                                   "--rate", "100", "--warmup", "0s", "--duration", "1s", "--users", "7", "--run-id", "t42", "--cleanup");
         Assert.Equal(0, r.Exit);
-        var r2 = await Harness.Cli("--mcp-target", Harness.Url(up.McpPort), "--scenario", "mcp",
+        var r2 = await Harness.Cli("--mcp-target", Harness.Url(up.Port), "--scenario", "mcp",
                                    "--rate", "20", "--warmup", "0s", "--duration", "1s", "--users", "7", "--run-id", "t42");
         Assert.Equal(0, r2.Exit);
 
@@ -135,10 +133,10 @@ public sealed class StatisticsTests
     [Fact]
     public async Task Mcp_tool_call_over_sse_reports_connect_initialize_and_tool_call_steps()
     {
-        await using var up = new FakeUpstream { Delay = TimeSpan.FromMilliseconds(30) };
-        await up.StartAsync();
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.Delay = TimeSpan.FromMilliseconds(30);
 
-        var r = await Harness.Cli("--mcp-target", Harness.Url(up.McpPort), "--scenario", "mcp", "--rate", "20",
+        var r = await Harness.Cli("--mcp-target", Harness.Url(up.Port), "--scenario", "mcp", "--rate", "20",
                                   "--warmup", "0s", "--duration", "2s", "--mcp-tool", "add_memories");
 
         Assert.Equal(0, r.Exit);
@@ -152,19 +150,14 @@ public sealed class StatisticsTests
         Assert.True(rep.Step("mcp_connect")!.LatencyMs.Min < 30); // connecting involves no delay
         Assert.True(total.LatencyMs.Min >= 60); // a session waits for two delayed results
         // every session stream was closed again
-        for (int i = 0; i < 40 && up.OpenStreams > 0; i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.Equal(0, up.OpenStreams);
+        await Poll.UntilAsync(() => up.McpSessions.Count == 0, TimeSpan.FromSeconds(2), "every MCP session stream closed");
     }
 
     [Fact]
     public async Task Errors_are_reported_by_status_and_cause()
     {
-        await using var up = new FakeUpstream { FailEvery = 4 };
-        await up.StartAsync(mcp: false);
+        await using var up = await FakeMem0Upstream.StartAsync();
+        up.FailEvery = 4;
         var r = await Harness.Cli("--target", Harness.Url(up.Port), "--scenario", "search", "--rate", "100",
                                   "--warmup", "0s", "--duration", "2s");
         var s = r.Report!.Step("search")!;
@@ -173,7 +166,7 @@ public sealed class StatisticsTests
         Assert.Equal(s.Failed, s.ErrorsByCause["http_5xx"]);
         Assert.Contains("| search | status | 500 |", r.Out);
 
-        int closedPort = Harness.FreePort();
+        int closedPort = FreePorts.Allocate();
         var down = await Harness.Cli("--target", Harness.Url(closedPort), "--scenario", "list", "--rate", "20",
                                      "--warmup", "0s", "--duration", "1s");
         var d = down.Report!.Step("list")!;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -17,7 +18,8 @@ namespace Mem0Gateway.Testing;
 /// response shapes), records every request it receives, and plays OpenMemory's MCP SSE transport.
 /// Test hooks travel as request headers, so paths stay exactly what a mem0 client sends:
 /// <c>x-test-delay-ms</c> (answer late), <c>x-test-status</c> (answer with that status),
-/// <c>x-test-response-bytes</c> (stream a body of that size).
+/// <c>x-test-response-bytes</c> (stream a body of that size). Benchmarks pace it with <see cref="Delay"/>,
+/// <see cref="SlowEvery"/> and <see cref="FailEvery"/>, and turn recording off so a long soak does not grow its memory.
 /// </summary>
 public sealed class FakeMem0Upstream : IAsyncDisposable
 {
@@ -29,6 +31,8 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
     private const int MaxKeptBody = 1 << 20;
 
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private long _requestCount;
+    private long _pacedCount;
     private int _healthProbes;
     private readonly ConcurrentDictionary<string, FakeMcpSession> _sessions = new();
     private WebApplication? _app;
@@ -54,6 +58,26 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
     public ConcurrentDictionary<string, TimeSpan> McpResultDelays { get; } = new();
 
     public bool IsRunning => _app is not null;
+
+    /// <summary>Keep every client request in <see cref="Requests"/> (on by default; off for long benchmark runs).</summary>
+    public bool RecordRequests { get; set; } = true;
+
+    /// <summary>How many client requests arrived (recorded or not; health probes apart).</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>Delay before every mem0 REST answer (/memories..., /search) and, unless <see cref="McpResultDelays"/> says otherwise, every MCP result.</summary>
+    public TimeSpan Delay { get; set; }
+
+    /// <summary>If &gt; 0, every Nth mem0 REST request waits <see cref="SlowDelay"/> instead of <see cref="Delay"/>.</summary>
+    public int SlowEvery { get; set; }
+
+    public TimeSpan SlowDelay { get; set; }
+
+    /// <summary>If &gt; 0, every Nth mem0 REST request answers 500.</summary>
+    public int FailEvery { get; set; }
+
+    /// <summary>Every mem0 user id seen: in a query string, a request body or an MCP path.</summary>
+    public ConcurrentDictionary<string, byte> SeenUsers { get; } = new();
 
     public static async Task<FakeMem0Upstream> StartAsync(int? port = null)
     {
@@ -125,6 +149,31 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 
+    /// <summary>
+    /// Serves until <paramref name="cancel"/> fires, Ctrl-C or SIGTERM: the benchmarks' upstream. Nothing is recorded, so a
+    /// long soak keeps a flat memory; a non-zero <paramref name="mcpPort"/> adds a second listener for the OpenMemory side.
+    /// </summary>
+    public static async Task ServeAsync(int port, int mcpPort, TimeSpan delay, TextWriter stdout, CancellationToken cancel)
+    {
+        await using var mem0 = await StartAsync(port);
+        await using var openMemory = mcpPort != 0 ? await StartAsync(mcpPort) : null;
+        foreach (var upstream in new[] { mem0, openMemory }.OfType<FakeMem0Upstream>())
+        {
+            upstream.RecordRequests = false;
+            upstream.ClearRequests();
+            upstream.Delay = delay;
+        }
+
+        stdout.WriteLine($"fake mem0 on http://127.0.0.1:{mem0.Port}"
+            + (openMemory is null ? "" : $", fake OpenMemory MCP on http://127.0.0.1:{openMemory.Port}") + "; Ctrl-C to stop");
+        var done = new TaskCompletionSource();
+        using var cancelled = cancel.Register(() => done.TrySetResult());
+        // The host's console lifetime turns Ctrl-C and SIGTERM into a stop of the application.
+        using var mem0Stopping = mem0._app!.Lifetime.ApplicationStopping.Register(() => done.TrySetResult());
+        using var openMemoryStopping = openMemory?._app!.Lifetime.ApplicationStopping.Register(() => done.TrySetResult());
+        await done.Task;
+    }
+
     public IEnumerable<RecordedRequest> RequestsTo(string method, string path)
         => _requests.Where(r => r.Method == method && r.Path == path);
 
@@ -132,9 +181,9 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
 
     private async Task RecordAndApplyHooksAsync(HttpContext ctx, Func<Task> next)
     {
-        var (body, length, sha) = await ReadBodyAsync(ctx.Request);
+        var record = RecordRequests;
+        var (body, length, sha) = await ReadBodyAsync(ctx.Request, record);
         ctx.Items["body"] = body;
-        var headers = ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         if (ctx.Request.Headers.UserAgent.ToString().Contains("Active Health Check Monitor", StringComparison.Ordinal))
         {
             Interlocked.Increment(ref _healthProbes);
@@ -142,8 +191,24 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
             return;
         }
 
-        _requests.Enqueue(new RecordedRequest(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Request.QueryString.Value ?? "",
-            headers, body, length, sha, ctx.Request.Host.Value ?? ""));
+        Interlocked.Increment(ref _requestCount);
+        if (record)
+        {
+            var headers = ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            _requests.Enqueue(new RecordedRequest(ctx.Request.Method, ctx.Request.Path.Value ?? "", ctx.Request.QueryString.Value ?? "",
+                headers, body, length, sha, ctx.Request.Host.Value ?? ""));
+        }
+
+        var path = ctx.Request.Path.Value ?? "";
+        if (path.StartsWith("/memories", StringComparison.Ordinal) || path == "/search")
+        {
+            SawUser(ctx.Request.Query["user_id"].ToString());
+            SawUser(BodyJson(ctx)?["user_id"] is JsonValue userId && userId.TryGetValue<string>(out var id) ? id : null);
+            if (!await PaceAsync(ctx))
+            {
+                return;
+            }
+        }
 
         if (int.TryParse(ctx.Request.Headers[DelayHeader], out var delayMs) && delayMs > 0)
         {
@@ -172,7 +237,58 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
         await next();
     }
 
-    private static async Task<(byte[] Body, long Length, string Sha256)> ReadBodyAsync(HttpRequest request)
+    private void SawUser(string? userId)
+    {
+        if (!string.IsNullOrEmpty(userId))
+        {
+            SeenUsers.TryAdd(userId, 0);
+        }
+    }
+
+    /// <summary>Applies the benchmark knobs to one mem0 REST request; false when it was answered with the injected 500.</summary>
+    private async Task<bool> PaceAsync(HttpContext ctx)
+    {
+        if (Delay <= TimeSpan.Zero && SlowEvery <= 0 && FailEvery <= 0)
+        {
+            return true;
+        }
+
+        var n = Interlocked.Increment(ref _pacedCount);
+        try
+        {
+            await WaitAtLeastAsync(SlowEvery > 0 && n % SlowEvery == 0 ? SlowDelay : Delay, ctx.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        if (FailEvery > 0 && n % FailEvery == 0)
+        {
+            await Json(ctx, new JsonObject { ["detail"] = "fake failure" }, 500);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Waits at least <paramref name="delay"/>: .NET timers may fire about a millisecond early, and a benchmark's floor must hold.</summary>
+    private static async Task WaitAtLeastAsync(TimeSpan delay, CancellationToken cancel)
+    {
+        if (delay <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        await Task.Delay(delay, cancel);
+        while (Stopwatch.GetElapsedTime(start) < delay)
+        {
+            await Task.Delay(1, cancel);
+        }
+    }
+
+    private static async Task<(byte[] Body, long Length, string Sha256)> ReadBodyAsync(HttpRequest request, bool hashBody)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using var kept = new MemoryStream();
@@ -181,7 +297,11 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
         int read;
         while ((read = await request.Body.ReadAsync(buffer)) > 0)
         {
-            hash.AppendData(buffer, 0, read);
+            if (hashBody)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
             if (kept.Length < MaxKeptBody)
             {
                 kept.Write(buffer, 0, (int)Math.Min(read, MaxKeptBody - kept.Length));
@@ -190,7 +310,7 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
             total += read;
         }
 
-        return (kept.ToArray(), total, Convert.ToHexString(hash.GetHashAndReset()));
+        return (kept.ToArray(), total, hashBody ? Convert.ToHexString(hash.GetHashAndReset()) : "");
     }
 
     private static async Task StreamBytesAsync(HttpContext ctx, long bytes)
@@ -282,6 +402,15 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
             return ctx.Response.WriteAsync("<html><title>Mem0 REST APIs - Swagger UI</title></html>");
         });
         app.MapGet("/openapi.json", ctx => Json(ctx, new JsonObject { ["openapi"] = "3.1.0", ["info"] = new JsonObject { ["title"] = "Mem0 REST APIs", ["version"] = "1.0.0" } }));
+        // An OTLP/HTTP sink for benchmarks: an empty 200 is a valid empty Export*ServiceResponse.
+        foreach (var signal in new[] { "traces", "metrics", "logs" })
+        {
+            app.MapPost("/v1/" + signal, ctx =>
+            {
+                ctx.Response.ContentType = "application/x-protobuf";
+                return Task.CompletedTask;
+            });
+        }
     }
 
     private void MapOpenMemory(WebApplication app)
@@ -319,13 +448,14 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
                 return;
             }
 
-            await Task.Delay(ResultDelay(message), ctx.RequestAborted);
+            await WaitAtLeastAsync(ResultDelay(message), ctx.RequestAborted);
             await Json(ctx, reply);
         });
     }
 
     private async Task ServeMcpStreamAsync(HttpContext ctx, string clientName, string userId)
     {
+        SawUser(userId);
         var session = new FakeMcpSession(Guid.NewGuid().ToString("N"), clientName, userId);
         _sessions[session.SessionId] = session;
         try
@@ -388,7 +518,7 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
             var delay = ResultDelay(message);
             _ = Task.Run(async () =>
             {
-                await Task.Delay(delay);
+                await WaitAtLeastAsync(delay, CancellationToken.None);
                 session.Send($"event: message\r\ndata: {reply.ToJsonString()}\r\n\r\n");
             });
         }
@@ -400,7 +530,7 @@ public sealed class FakeMem0Upstream : IAsyncDisposable
     {
         var tool = message?["params"]?["name"]?.GetValue<string>();
         return tool is not null && McpResultDelays.TryGetValue(tool, out var d) ? d
-            : McpResultDelays.TryGetValue("*", out var any) ? any : TimeSpan.Zero;
+            : McpResultDelays.TryGetValue("*", out var any) ? any : Delay;
     }
 
     /// <summary>The JSON-RPC response OpenMemory's MCP server would produce; null for notifications.</summary>

@@ -47,18 +47,24 @@ public sealed class AlertPathTests(ITestOutputHelper output)
 
         public async Task<JsonObject> WaitForAlertAsync(string receiver, string alertname, string service, Func<Task> keepGoing, TimeSpan timeout)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (DateTime.UtcNow < deadline)
+            JsonObject? alert = null;
+            try
             {
-                var alert = Webhook.FiringAlerts(receiver).FirstOrDefault(a =>
-                    a["labels"]?["alertname"]?.GetValue<string>() == alertname && a["labels"]?["service"]?.GetValue<string>() == service);
-                if (alert is not null)
+                await Poll.UntilAsync(async () =>
                 {
-                    return alert;
-                }
+                    alert = Webhook.FiringAlerts(receiver).FirstOrDefault(a =>
+                        a["labels"]?["alertname"]?.GetValue<string>() == alertname && a["labels"]?["service"]?.GetValue<string>() == service);
+                    if (alert is null)
+                    {
+                        await keepGoing();
+                    }
 
-                await keepGoing();
-                await Task.Delay(250);
+                    return alert is not null;
+                }, timeout, $"{alertname} at the {receiver} webhook", interval: TimeSpan.FromMilliseconds(250));
+                return alert!;
+            }
+            catch (TimeoutException)
+            {
             }
 
             var seen = string.Join("\n", Webhook.Notifications.Select(n => $"{n.Path}: {n.Body["groupKey"]}"));
@@ -121,15 +127,13 @@ public sealed class AlertPathTests(ITestOutputHelper output)
         // first the upstream is seen healthy (the first probe may take a moment)
         var healthy = "\nmem0_gateway_upstream_up{service=\"mem0\",destination=\"mem0-1\"} 1";
         var metrics = "";
-        for (var i = 0; i < 60 && !metrics.Contains(healthy, StringComparison.Ordinal); i++)
+        await Poll.UntilAsync(async () =>
         {
-            await Task.Delay(i == 0 ? 0 : 500);
             using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics");
             scrape.Headers.Authorization = new("Bearer", (await File.ReadAllTextAsync(stack.TokenFile)).Trim());
             metrics = await (await stack.Gateway.Management.SendAsync(scrape)).EnsureSuccessStatusCode().Content.ReadAsStringAsync();
-        }
-
-        Assert.Contains(healthy, metrics);
+            return metrics.Contains(healthy, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30), "mem0-1 seen up", () => metrics, TimeSpan.FromMilliseconds(500));
 
         await stack.Mem0.StopAsync();
         var alert = await stack.WaitForAlertAsync("oncall-critical", "UpstreamDown", "mem0", () => Task.CompletedTask, TimeSpan.FromSeconds(90));

@@ -49,15 +49,13 @@ public sealed class BucketMatcherTests(ITestOutputHelper output)
             "mem0_gateway_request_duration_seconds", "mem0_gateway_mcp_tool_call_duration_seconds", "mem0_gateway_health_check_duration_seconds",
         };
         Dictionary<string, HashSet<string>> openMetrics = [], text = [];
-        for (var attempt = 0; attempt < 100 && !families.All(f => openMetrics.ContainsKey(f) && text.ContainsKey(f)); attempt++)
+        // the tool-call result and the first health probe land a moment after the traffic
+        await Poll.UntilAsync(async () =>
         {
-            // the tool-call result and the first health probe land a moment after the traffic
-            await Task.Delay(attempt == 0 ? 0 : 100);
             openMetrics = LeMatchers.Exposed(await ScrapeAsync("application/openmetrics-text; version=1.0.0; charset=utf-8"));
             text = LeMatchers.Exposed(await ScrapeAsync("text/plain; version=0.0.4"));
-        }
-
-        Assert.All(families, f => Assert.True(openMetrics.ContainsKey(f) && text.ContainsKey(f), $"the gateway exposes no {f} buckets"));
+            return families.All(f => openMetrics.ContainsKey(f) && text.ContainsKey(f));
+        }, TimeSpan.FromSeconds(10), "every histogram family's buckets exposed in both formats", interval: TimeSpan.FromMilliseconds(100));
         // the two formats really differ, which is why every matcher must take both
         Assert.Contains("30.0", openMetrics["mem0_gateway_request_duration_seconds"]);
         Assert.Contains("30", text["mem0_gateway_request_duration_seconds"]);

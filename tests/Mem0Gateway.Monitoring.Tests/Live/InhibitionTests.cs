@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Monitoring.Tests.Support;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Monitoring.Tests.Live;
 
@@ -64,13 +65,13 @@ public sealed class InhibitionTests
 
         // Alertmanager decides inhibition as it lists alerts; wait until it lists all of them
         Dictionary<string, JsonObject> byName = [];
-        for (var attempt = 0; attempt < 100 && byName.Count < sent.Count; attempt++)
+        await Poll.UntilAsync(async () =>
         {
-            await Task.Delay(attempt == 0 ? 0 : 100);
             var listed = JsonNode.Parse(await alertmanager.Http.GetStringAsync("api/v2/alerts"))!.AsArray().OfType<JsonObject>().ToList();
             byName = sent.Where(s => listed.Any(a => Matches(a, s.Value)))
                 .ToDictionary(s => s.Key, s => listed.First(a => Matches(a, s.Value)));
-        }
+            return byName.Count == sent.Count;
+        }, TimeSpan.FromSeconds(10), "Alertmanager lists every sent alert", () => alertmanager.Log, TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(sent.Count, byName.Count);
         var fingerprints = byName.ToDictionary(kv => kv.Value["fingerprint"]!.GetValue<string>(), kv => kv.Key);

@@ -66,12 +66,12 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         }
 
         // recording rules have evaluated over the traffic once the slowest group has results
-        await WaitForAsync(prometheus, "service_route_operation:mem0_gateway_request_duration_seconds:histogram_quantile5m");
-        await WaitForAsync(prometheus, "service:mem0_gateway_requests_slow_per_requests:ratio_rate3d");
-        await WaitForAsync(prometheus, "service:mem0_gateway_requests_errors_per_requests:ratio_rate5m");
+        await prometheus.WaitForDataAsync("service_route_operation:mem0_gateway_request_duration_seconds:histogram_quantile5m");
+        await prometheus.WaitForDataAsync("service:mem0_gateway_requests_slow_per_requests:ratio_rate3d");
+        await prometheus.WaitForDataAsync("service:mem0_gateway_requests_errors_per_requests:ratio_rate5m");
         // rate() needs two scrapes of a series: probes and tool calls start later than the first requests
-        await WaitForAsync(prometheus, "service_destination_result:mem0_gateway_health_checks:rate5m");
-        await WaitForAsync(prometheus, "tool:mem0_gateway_mcp_tool_calls:rate5m");
+        await prometheus.WaitForDataAsync("service_destination_result:mem0_gateway_health_checks:rate5m");
+        await prometheus.WaitForDataAsync("tool:mem0_gateway_mcp_tool_calls:rate5m");
 
         // the shipped gateway job (bearer token from credentials_file, sample_limit, label limits) scrapes the real gateway,
         // which refuses /metrics without the token
@@ -219,22 +219,6 @@ public sealed partial class LiveCheckTests(ITestOutputHelper output)
         }
 
         return values;
-    }
-
-    private static async Task WaitForAsync(PrometheusServer prometheus, string expr)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await prometheus.QueryAsync(expr)).Result.Count > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"{expr} has no data after 60 s; Prometheus log:\n{prometheus.Log}");
     }
 
     /// <summary>Metric families with at least one sample in a scrape.</summary>

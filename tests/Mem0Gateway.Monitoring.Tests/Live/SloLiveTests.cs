@@ -158,40 +158,12 @@ public sealed class SloLiveTests(ITestOutputHelper output)
         return response.StatusCode;
     }
 
-    private static async Task WaitForSeriesAsync(PrometheusServer prometheus, string selector)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if ((await prometheus.QueryAsync(selector)).Result.Count > 0)
-            {
-                return;
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"Prometheus has no {selector} after 60 s; Prometheus log:\n{prometheus.Log}");
-    }
-
     /// <summary>Waits until the query returns one sample and returns its value.</summary>
     private static async Task<double> WaitForValueAsync(PrometheusServer prometheus, string expr)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var (ok, error, result) = await prometheus.QueryAsync(expr);
-            Assert.True(ok, $"{expr}: {error}");
-            if (result.Count == 1)
-            {
-                return double.Parse(result[0]!["value"]![1]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{expr} returned nothing within 60 s; Prometheus log:\n{prometheus.Log}");
-        return 0;
+        var result = await prometheus.WaitForDataAsync(expr);
+        Assert.Single(result);
+        return double.Parse(result[0]!["value"]![1]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The value of a recorded series from an evaluation after <paramref name="afterUnixSeconds"/>.</summary>

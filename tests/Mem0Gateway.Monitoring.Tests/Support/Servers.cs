@@ -48,27 +48,18 @@ public abstract class ServerProcess : IAsyncDisposable
     public string Log { get { lock (_log) { return _log.ToString(); } } }
 
     public async Task WaitReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        => await Poll.UntilAsync(async () =>
         {
             Assert.False(_process.HasExited, $"{GetType().Name} exited with {(_process.HasExited ? _process.ExitCode : 0)}:\n{Log}");
             try
             {
-                if ((await Http.GetAsync("-/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return (await Http.GetAsync("-/ready")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
+                return false;
             }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"{GetType().Name} not ready after 60 s:\n{Log}");
-    }
+        }, TimeSpan.FromSeconds(60), $"{GetType().Name} ready", () => Log, TimeSpan.FromMilliseconds(200));
 
     public async ValueTask DisposeAsync()
     {
@@ -120,6 +111,20 @@ public sealed class PrometheusServer : ServerProcess
     {
         var response = await Http.GetStringAsync($"api/v1/label/{label}/values?match[]={Uri.EscapeDataString(selector)}");
         return JsonNode.Parse(response)!["data"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+    }
+
+    /// <summary>Waits until the query returns at least one sample (rules and rate() windows fill in over a few cycles).</summary>
+    public async Task<JsonArray> WaitForDataAsync(string expr, TimeSpan? timeout = null)
+    {
+        JsonArray result = [];
+        await Poll.UntilAsync(async () =>
+        {
+            var (ok, error, r) = await QueryAsync(expr);
+            Assert.True(ok, $"{expr}: {error}");
+            result = r;
+            return r.Count > 0;
+        }, timeout ?? TimeSpan.FromSeconds(60), $"{expr} has data", () => "Prometheus log:\n" + Log, TimeSpan.FromMilliseconds(250));
+        return result;
     }
 
     public async Task<JsonArray> AlertsAsync() => JsonNode.Parse(await Http.GetStringAsync("api/v1/alerts"))!["data"]!["alerts"]!.AsArray();

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Mem0Gateway.Testing;
 using Mem0Gateway.Tests.Mcp;
 
 namespace Mem0Gateway.Tests.ActiveUsers;
@@ -10,7 +11,7 @@ public sealed class ActiveUsersThroughGatewayTests
     [Fact]
     public async Task Users_named_in_queries_bodies_and_mcp_paths_are_counted_once_per_service()
     {
-        await using var stack = await McpSseSessionTests.StartAsync();
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync();
         using var mem0 = stack.Gateway.Client("mem0");
         using var openMemory = stack.Gateway.Client("openmemory");
         openMemory.Timeout = Timeout.InfiniteTimeSpan;
@@ -62,7 +63,7 @@ public sealed class ActiveUsersThroughGatewayTests
     [Fact]
     public async Task Switched_off_user_and_mcp_metrics_export_no_series_and_mcp_traffic_still_flows()
     {
-        await using var stack = await McpSseSessionTests.StartAsync(o =>
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync(o =>
         {
             o.Settings["Gateway:ActiveUsers:Enabled"] = "false";
             o.Settings["Gateway:Mcp:Enabled"] = "false";

@@ -1,6 +1,5 @@
 using System.Net;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 using Microsoft.Extensions.Logging;
 
 namespace Mem0Gateway.Tests.ActiveUsers;
@@ -8,7 +7,7 @@ namespace Mem0Gateway.Tests.ActiveUsers;
 /// <summary>Active users counted across gateway replicas through a real Redis, and what happens without it.</summary>
 public sealed class ClusterActiveUsersTests
 {
-    private static void UseRedis(GatewayInstanceOptions options, LocalRedis redis, CapturedLogs? logs = null)
+    private static void UseRedis(GatewayInstanceOptions options, LocalRedis redis, CapturedLogEvents? logs = null)
     {
         options.Settings["Gateway:ActiveUsers:RedisConnectionString"] = redis.ConnectionString + ",connectTimeout=1000,asyncTimeout=1000";
         options.Settings["Gateway:ActiveUsers:RedisFlushInterval"] = "00:00:00.200";
@@ -64,7 +63,7 @@ public sealed class ClusterActiveUsersTests
     [Fact]
     public async Task When_Redis_goes_away_the_gateway_keeps_serving_reports_its_own_estimate_and_says_so()
     {
-        var logs = new CapturedLogs();
+        var logs = new CapturedLogEvents();
         await using var redis = await LocalRedis.StartAsync();
         await using var stack = await GatewayWithUpstreams.StartAsync(o => UseRedis(o, redis, logs));
         using var client = stack.Gateway.Client("mem0");
@@ -79,7 +78,7 @@ public sealed class ClusterActiveUsersTests
         Assert.Equal(25, Local(down));
         Assert.Equal(25, Cluster(down)); // the local estimate stands in
         Assert.True(logs.Messages("Active-user store (Redis) unreachable").Count() == 1,
-            string.Join("\n", logs.Lines.Select(l => $"{l.Category} {l.Level} {l.Message}")));
+            string.Join("\n", logs.Events.Select(l => $"{l.Category} {l.Level} {l.Message}")));
 
         // Back on the same port, empty: the queued users are written and the store is trusted again.
         await redis.StartAsync(TimeSpan.FromSeconds(10));

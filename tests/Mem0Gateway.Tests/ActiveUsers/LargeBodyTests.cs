@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Mcp;
 
 namespace Mem0Gateway.Tests.ActiveUsers;
 
@@ -21,7 +20,7 @@ public sealed class LargeBodyTests
     [InlineData(false)]
     public async Task A_50_MiB_json_body_on_a_peeking_route_streams_through_byte_identical_without_being_held_in_memory(bool declareLength)
     {
-        await using var stack = await McpSseSessionTests.StartAsync(o => o.Settings["Gateway:Limits:MaxRequestBodySize"] = (2 * Size).ToString());
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync(o => o.Settings["Gateway:Limits:MaxRequestBodySize"] = (2 * Size).ToString());
         using var client = stack.Gateway.Client("mem0");
         client.Timeout = TimeSpan.FromMinutes(2);
 

@@ -1,8 +1,10 @@
 using Mem0Gateway.ActiveUsers;
+using Mem0Gateway.Auth;
 using Mem0Gateway.Configuration;
 using Mem0Gateway.Management;
 using Mem0Gateway.Mcp;
 using Mem0Gateway.Privacy;
+using Mem0Gateway.Proxy;
 using Microsoft.Extensions.Options;
 
 namespace Mem0Gateway.Tests.Configuration;
@@ -102,6 +104,26 @@ public sealed class OptionsValidatorTests
     [InlineData("with a newline", "token\n", "Gateway:Management:BearerToken contains whitespace, which an Authorization header cannot carry.")]
     public void Management_section_never_repeats_the_token(string what, string? token, string? error)
         => AssertResult(what, new ManagementOptionsValidator().Validate(null, new ManagementOptions { BearerToken = token }), error);
+
+    [Theory]
+    [InlineData("defaults", 100, "mem0_refresh_token", null)]
+    [InlineData("tracking off", 0, "mem0_refresh_token", null)]
+    [InlineData("negative tracked keys", -1, "mem0_refresh_token", "Gateway:Auth:MaxTrackedKeys must be at least 0, got '-1'.")]
+    [InlineData("no cookie name", 100, " ", "Gateway:Auth:SessionCookie must name a cookie, got ' '.")]
+    public void Auth_section(string what, int maxTrackedKeys, string cookie, string? error)
+        => AssertResult(what, new AuthOptionsValidator().Validate(null, new AuthOptions { MaxTrackedKeys = maxTrackedKeys, SessionCookie = cookie }), error);
+
+    [Theory]
+    [InlineData("none", "", null)]
+    [InlineData("IPv4 and IPv6", "10.0.0.7,::1", null)]
+    [InlineData("padded", " 127.0.0.1 ", null)]
+    [InlineData("a host name", "127.0.0.1,dashboard", "Gateway:ServerSideCalls:SourceAddresses:1 must be an IP address, got 'dashboard'.")]
+    [InlineData("a network", "10.0.0.0/8", "Gateway:ServerSideCalls:SourceAddresses:0 must be an IP address, got '10.0.0.0/8'.")]
+    public void ServerSideCalls_section(string what, string addresses, string? error)
+        => AssertResult(what, new ServerSideCallOptionsValidator().Validate(null, new ServerSideCallOptions
+        {
+            SourceAddresses = addresses.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList(),
+        }), error);
 
     private static void AssertResult(string what, ValidateOptionsResult result, string? error)
     {

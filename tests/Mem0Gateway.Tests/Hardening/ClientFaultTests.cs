@@ -1,5 +1,4 @@
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Hardening;
 

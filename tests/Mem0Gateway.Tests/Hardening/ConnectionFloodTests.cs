@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Hardening;
 

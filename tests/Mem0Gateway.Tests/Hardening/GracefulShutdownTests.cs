@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Hardening;
 

@@ -83,7 +83,7 @@ public sealed class UpstreamFaultTests
     }
 
     [Fact]
-    public async Task A_burst_of_5xx_is_counted_one_by_one()
+    public async Task A_burst_of_upstream_5xx_is_passed_through_and_counted_one_by_one()
     {
         await using var upstream = await FakeMem0Upstream.StartAsync();
         // Passive health would (rightly) eject the destination mid-burst; here only the counting is under test.
@@ -94,6 +94,9 @@ public sealed class UpstreamFaultTests
             using var request = new HttpRequestMessage(HttpMethod.Post, "/search") { Content = new StringContent("{\"query\":\"q\",\"user_id\":\"u\"}") };
             request.Headers.Add(FakeMem0Upstream.StatusHeader, i % 2 == 0 ? "500" : "503");
             using var response = await client.SendAsync(request);
+            // Passed through as the upstream sent it: its status and its own body, not a gateway problem document.
+            Assert.Equal(i % 2 == 0 ? HttpStatusCode.InternalServerError : HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("injected failure", await response.Content.ReadAsStringAsync());
         }
 
         var metrics = await gateway.ScrapeAsync();
@@ -116,7 +119,9 @@ public sealed class UpstreamFaultTests
         using var client = gateway.Client("mem0");
 
         await doomed.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(3)); // a probe interval plus its timeout, and margin
+        await Poll.UntilAsync(
+            async () => (await gateway.ScrapeAsync()).Sum("mem0_gateway_upstream_up", ("service", "mem0"), ("destination", "mem0-2")) == 0,
+            TimeSpan.FromSeconds(10), "the stopped destination probed down");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 20; i++)

@@ -12,7 +12,7 @@ public sealed class ActiveHealthTests
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
-    private static void FastProbes(GatewayInstanceOptions options, CapturedLogs? logs = null)
+    private static void FastProbes(GatewayInstanceOptions options, CapturedLogEvents? logs = null)
     {
         foreach (var cluster in new[] { "mem0", "openmemory", "openmemory-ui" })
         {
@@ -36,7 +36,7 @@ public sealed class ActiveHealthTests
     [Fact]
     public async Task A_killed_upstream_is_marked_down_within_one_interval_and_clients_get_a_fast_503_until_it_is_back()
     {
-        var logs = new CapturedLogs();
+        var logs = new CapturedLogEvents();
         await using var stack = await GatewayWithUpstreams.StartAsync(o => FastProbes(o, logs));
         var gateway = stack.Gateway;
         using var client = gateway.Client("mem0");
@@ -58,7 +58,9 @@ public sealed class ActiveHealthTests
         }
 
         // Several more failing probes: the log says "down" once, not once per probe.
-        await Task.Delay(Interval * 3);
+        await Poll.UntilAsync(
+            async () => (await gateway.ScrapeAsync()).Sum("mem0_gateway_health_checks_total", ("service", "mem0"), ("destination", "mem0-1"), ("result", "unhealthy")) >= 3,
+            TimeSpan.FromSeconds(10), "three failed probes of mem0-1");
         await stack.Mem0.StartAsync();
         await Poll.UntilAsync(async () => await UpAsync(gateway, "mem0") == 1, Interval * 2 + ProbeTimeout + TimeSpan.FromSeconds(1), "mem0 up again");
         using (var response = await client.GetAsync("/memories?user_id=u"))
@@ -75,7 +77,7 @@ public sealed class ActiveHealthTests
         Assert.Contains("failed 1 time(s) in a row, last: connection refused", down[0]);
         Assert.Single(logs.Messages("mem0 destination mem0-1 is up again"));
         // Nothing else warns per failed probe (YARP's own per-probe warning with a stack trace is turned down in yarp.json).
-        Assert.Single(logs.Lines, l => l.Level >= LogLevel.Warning && l.Message.Contains("mem0-1", StringComparison.Ordinal));
+        Assert.Single(logs.Events, l => l.Level >= LogLevel.Warning && l.Message.Contains("mem0-1", StringComparison.Ordinal));
     }
 
     [Fact]

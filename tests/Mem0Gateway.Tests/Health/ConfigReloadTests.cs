@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Testing;
 using Microsoft.Extensions.Logging;
+using CapturedLogs = Mem0Gateway.Testing.CapturedLogEvents;
 
 namespace Mem0Gateway.Tests.Health;
 

@@ -1,4 +1,5 @@
 using Mem0Gateway.Configuration;
+using Mem0Gateway.Testing;
 using Mem0Gateway.Tracing;
 
 namespace Mem0Gateway.Tests.Health;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mem0Gateway.Testing;
 using Mem0Gateway.Tests.Tracing;
 
 namespace Mem0Gateway.Tests.Logging;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.Logging;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Tests.Mcp;
 
@@ -10,7 +11,7 @@ public sealed class McpHttpEndpointTests
     [Fact]
     public async Task Tool_calls_over_the_http_endpoint_are_counted_and_timed_with_their_outcome()
     {
-        await using var stack = await McpSseSessionTests.StartAsync();
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync();
         stack.OpenMemory.McpResultDelays["add_memories"] = TimeSpan.FromMilliseconds(1200);
         using var client = stack.Gateway.Client("openmemory");
 
@@ -48,7 +49,7 @@ public sealed class McpHttpEndpointTests
     [Fact]
     public async Task A_tool_call_to_an_unreachable_upstream_is_an_error()
     {
-        await using var stack = await McpSseSessionTests.StartAsync(o => o.ActiveHealthChecks = false);
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync(o => o.ActiveHealthChecks = false);
         await stack.OpenMemory.StopAsync();
         using var client = stack.Gateway.Client("openmemory");
         using var content = new StringContent("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_memories","arguments":{}}}""", Encoding.UTF8, "application/json");

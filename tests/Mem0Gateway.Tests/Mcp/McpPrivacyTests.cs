@@ -22,8 +22,8 @@ public sealed class McpPrivacyTests
     public async Task Ids_and_memory_text_never_reach_metrics_logs_or_mcp_span_attributes()
     {
         var spans = new List<Activity>();
-        var logs = new CapturingLoggerProvider();
-        await using var stack = await McpSseSessionTests.StartAsync(options =>
+        var logs = new CapturedLogEvents();
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync(options =>
         {
             // What users run with: the repository's log levels, not the quieter test default.
             options.Settings["Logging:LogLevel:Default"] = "Information";
@@ -68,7 +68,7 @@ public sealed class McpPrivacyTests
         foreach (var secret in secrets)
         {
             Assert.DoesNotContain(secret, metrics.Text, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain(logs.Lines, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
+            Assert.DoesNotContain(logs.Events, e => e.Text.Contains(secret, StringComparison.OrdinalIgnoreCase));
         }
 
         // The MCP attributes follow the OTel conventions and hold bounded values or keyed tokens; every attribute,

@@ -15,7 +15,7 @@ public sealed class McpSseSessionTests
     [Fact]
     public async Task A_session_with_initialize_tools_list_and_tool_calls_is_counted_exactly_with_durations_and_outcomes()
     {
-        await using var stack = await StartAsync();
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync();
         // Delays well inside their buckets, so a loaded machine's overhead cannot push a call into the next one.
         stack.OpenMemory.McpResultDelays["add_memories"] = TimeSpan.FromMilliseconds(1200);
         stack.OpenMemory.McpResultDelays["search_memory"] = TimeSpan.FromMilliseconds(3000);
@@ -82,7 +82,7 @@ public sealed class McpSseSessionTests
     [Fact]
     public async Task Several_sessions_from_several_apps_are_gauged_per_app_and_unlisted_apps_are_other()
     {
-        await using var stack = await StartAsync();
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync();
         using var client = stack.Gateway.Client("openmemory");
         client.Timeout = Timeout.InfiniteTimeSpan;
 
@@ -116,7 +116,7 @@ public sealed class McpSseSessionTests
     [Fact]
     public async Task Calls_that_time_out_are_left_unanswered_or_belong_to_an_unseen_session_are_counted_as_such()
     {
-        await using var stack = await StartAsync(o => o.Settings["Gateway:Mcp:ToolCallTimeout"] = "00:00:03");
+        await using var stack = await GatewayWithUpstreams.StartForMcpAsync(o => o.Settings["Gateway:Mcp:ToolCallTimeout"] = "00:00:03");
         stack.OpenMemory.McpResultDelays["list_memories"] = TimeSpan.FromSeconds(6);
         stack.OpenMemory.McpResultDelays["search_memory"] = TimeSpan.FromSeconds(60);
         using var client = stack.Gateway.Client("openmemory");
@@ -124,8 +124,8 @@ public sealed class McpSseSessionTests
 
         var session = await McpSseClient.OpenAsync(client, "/mcp/cursor/sse/dora");
         await session.CallToolAsync(1, "list_memories");
-        await Task.Delay(TimeSpan.FromSeconds(4));
-        var timedOut = await stack.Gateway.ScrapeAsync();
+        var timedOut = await stack.Gateway.ScrapeUntilAsync(
+            m => m.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")) == 1);
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")));
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_duration_seconds_count", ("tool", "list_memories"), ("outcome", "timeout")));
 
@@ -146,13 +146,4 @@ public sealed class McpSseSessionTests
         Assert.Equal(0, metrics.Sum("mem0_gateway_mcp_tool_call_duration_seconds_count", ("tool", "search_memory")));
         Assert.Equal(metrics.Sum("mem0_gateway_mcp_tool_calls_total"), metrics.Sum("mem0_gateway_mcp_tool_call_outcomes_total"));
     }
-
-    internal static Task<GatewayWithUpstreams> StartAsync(Action<GatewayInstanceOptions>? configure = null)
-        => GatewayWithUpstreams.StartAsync(options =>
-        {
-            options.Settings["Gateway:Privacy:HashKey"] = "mcp-tests";
-            // The fake's failing tool, allow-listed so its outcome has its own series.
-            options.EditConfig = config => config["Gateway"]!["Mcp"]!["Tools"]!.AsArray().Add("fail_tool");
-            configure?.Invoke(options);
-        });
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 using Mem0Gateway.Tests.Tracing;
 
 namespace Mem0Gateway.Tests.Mem0Stack;

@@ -2,11 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Mem0Gateway.Logging;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Logging;
-using Mem0Gateway.Tests.Tracing;
-using OpenTelemetry.Trace;
 
 namespace Mem0Gateway.Tests.Mem0Stack;
 
@@ -17,7 +13,7 @@ namespace Mem0Gateway.Tests.Mem0Stack;
 /// </summary>
 public sealed class Mem0Stack : IAsyncDisposable
 {
-    private Mem0Stack(GatewayInstance gateway, FakeMem0Server server, FakeMem0Dashboard dashboard, ConcurrentQueue<Activity> spans, CapturedLogWriter log)
+    private Mem0Stack(GatewayInstance gateway, FakeMem0Server server, FakeMem0Dashboard dashboard, ConcurrentQueue<Activity> spans, CapturedLogOutput log)
     {
         Gateway = gateway;
         Server = server;
@@ -34,7 +30,7 @@ public sealed class Mem0Stack : IAsyncDisposable
 
     public ConcurrentQueue<Activity> Spans { get; }
 
-    public CapturedLogWriter Log { get; }
+    public CapturedLogOutput Log { get; }
 
     /// <summary>The origin a browser has on the dashboard's gateway port.</summary>
     public string DashboardOrigin => $"http://127.0.0.1:{Gateway.ServicePorts["mem0-dashboard"]}";
@@ -44,17 +40,12 @@ public sealed class Mem0Stack : IAsyncDisposable
         var server = await FakeMem0Server.StartAsync();
         var dashboard = await FakeMem0Dashboard.StartAsync();
         var spans = new ConcurrentQueue<Activity>();
-        var log = new CapturedLogWriter();
+        var log = new CapturedLogOutput();
         var options = new GatewayInstanceOptions();
         options.Settings["Gateway:Stack"] = "mem0";
-        options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
         options.Destinations["mem0"] = [server.BaseAddress];
         options.Destinations["mem0-dashboard"] = [dashboard.BaseAddress];
-        options.ConfigureBuilder = builder =>
-        {
-            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new TracedStack.SpanSink(spans)));
-            builder.Services.AddSingleton(new GatewayLogOutput(log));
-        };
+        TracedStack.CaptureSpansAndLog(options, spans, log);
         configure?.Invoke(options);
         var gateway = await GatewayInstance.StartAsync(options);
         dashboard.ApiInternalUrl = gateway.ServiceAddress("mem0");

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 using Mem0Gateway.Tests.Tracing;
 
 namespace Mem0Gateway.Tests.Mem0Stack;

@@ -59,7 +59,7 @@ public sealed class ForwardingOutcomePolicyTests
         var context = Context(started, startedStatus: error.ToString().StartsWith("Upgrade", StringComparison.Ordinal) ? 101 : 200);
         if (error != ForwarderError.None)
         {
-            context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(error, Build(exception)));
+            context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(error, Build(exception)));
         }
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: false);
@@ -96,7 +96,7 @@ public sealed class ForwardingOutcomePolicyTests
     {
         var context = Context(started: false);
         context.Request.Headers["X-A"] = "café";
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(error, Build(Exc.Unknown)));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(error, Build(Exc.Unknown)));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: false);
 
@@ -109,7 +109,7 @@ public sealed class ForwardingOutcomePolicyTests
     {
         var context = Context(started: false);
         context.Request.Headers["X-A"] = "café";
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.Request, Build(Exc.Refused)));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(ForwarderError.Request, Build(Exc.Refused)));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: false);
 
@@ -121,7 +121,7 @@ public sealed class ForwardingOutcomePolicyTests
     {
         var context = Context(started: true, startedStatus: 101);
         context.Features.Set<IHttpUpgradeFeature>(new Upgradable());
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.UpgradeResponseClient, null));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(ForwarderError.UpgradeResponseClient, null));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: false);
 
@@ -172,7 +172,7 @@ public sealed class ForwardingOutcomePolicyTests
     {
         var context = Context(started: false);
         context.Features.Set<IHttpRequestTimeoutFeature>(new FiredTimeout());
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.RequestCanceled, new TaskCanceledException()));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(ForwarderError.RequestCanceled, new TaskCanceledException()));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: false);
 
@@ -183,7 +183,7 @@ public sealed class ForwardingOutcomePolicyTests
     public void A_client_hanging_up_an_event_stream_is_how_it_ends_not_an_error()
     {
         var context = Context(started: true);
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyClient, Build(Exc.Reset)));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(ForwarderError.ResponseBodyClient, Build(Exc.Reset)));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: true);
 
@@ -194,7 +194,7 @@ public sealed class ForwardingOutcomePolicyTests
     public void An_event_stream_the_upstream_cuts_mid_way_is_a_broken_response()
     {
         var context = Context(started: true);
-        context.Features.Set<IForwarderErrorFeature>(new ErrorFeature(ForwarderError.ResponseBodyDestination, Build(Exc.Reset)));
+        context.Features.Set<IForwarderErrorFeature>(new ForwarderErrorFeature(ForwarderError.ResponseBodyDestination, Build(Exc.Reset)));
 
         var outcome = ForwardingOutcomePolicy.Decide(context, forwarded: true, threw: false, UpstreamErrorKind.None, isEventStream: true);
 
@@ -241,13 +241,6 @@ public sealed class ForwardingOutcomePolicyTests
         Exc.Timeout => new TimeoutException(),
         _ => throw new ArgumentOutOfRangeException(nameof(exception)),
     };
-
-    private sealed class ErrorFeature(ForwarderError error, Exception? exception) : IForwarderErrorFeature
-    {
-        public ForwarderError Error { get; } = error;
-
-        public Exception? Exception { get; } = exception;
-    }
 
     private sealed class ResponseFeature : IHttpResponseFeature
     {

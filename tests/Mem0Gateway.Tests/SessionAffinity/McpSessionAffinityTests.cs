@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Mem0Gateway.SessionAffinity;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

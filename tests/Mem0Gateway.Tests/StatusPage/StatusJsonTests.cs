@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Health;
 
 namespace Mem0Gateway.Tests.StatusPage;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Tests.Tracing;
 

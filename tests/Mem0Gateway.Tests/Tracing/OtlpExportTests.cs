@@ -42,11 +42,7 @@ public sealed class OtlpExportTests
         var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
         var traceIdBytes = Convert.FromHexString(traceId);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!received.Any(r => Contains(r.Body, traceIdBytes)) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => received.Any(r => Contains(r.Body, traceIdBytes)), TimeSpan.FromSeconds(20), "an OTLP export holding the trace");
 
         // The trace's spans end at different moments, so they may come in more than one batch.
         var exports = received.Where(r => Contains(r.Body, traceIdBytes)).ToList();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mem0Gateway.Testing;
 
 namespace Mem0Gateway.Tests.Tracing;
 

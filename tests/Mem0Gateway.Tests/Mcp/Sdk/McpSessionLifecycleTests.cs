@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mem0Gateway.Testing;
 using Mem0Gateway.Tests.Tracing;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Client;

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using HealthChecks.UI.Core;
-using Mem0Gateway.Testing;
 
-namespace Mem0Gateway.Tests.Health;
+namespace Mem0Gateway.Testing;
 
 /// <summary>Reads /health/detailed the way the HealthChecks UI does: into its own model.</summary>
-internal static class HealthReports
+public static class HealthReports
 {
     private static readonly JsonSerializerOptions UiOptions = new()
     {

@@ -1,10 +1,13 @@
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Mem0Gateway.Tests.Logging;
+namespace Mem0Gateway.Testing;
 
-/// <summary>Stands in for the gateway's stdout: collects what the log sink writes, for tests to parse line by line.</summary>
-public sealed class CapturedLogWriter : TextWriter
+/// <summary>
+/// Stands in for the gateway's stdout: collects the ECS JSON lines the log sink writes, for tests to parse line by line.
+/// The ILogger events before formatting are <see cref="CapturedLogEvents"/>.
+/// </summary>
+public sealed class CapturedLogOutput : TextWriter
 {
     private readonly StringBuilder _text = new();
     private readonly object _gate = new();
@@ -73,21 +76,16 @@ public sealed class CapturedLogWriter : TextWriter
     /// <summary>Waits until <paramref name="done"/> holds for the parsed lines (the sink writes in batches every 100 ms).</summary>
     public async Task<IReadOnlyList<JsonObject>> WaitForAsync(Func<IReadOnlyList<JsonObject>, bool> done, int timeoutMs = 10_000)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (true)
+        IReadOnlyList<JsonObject> objects = [];
+        try
         {
-            var objects = Objects;
-            if (done(objects))
-            {
-                return objects;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("Log lines did not arrive. Output so far:\n" + Text);
-            }
-
-            await Task.Delay(50);
+            await Poll.UntilAsync(() => done(objects = Objects), TimeSpan.FromMilliseconds(timeoutMs), "log lines");
         }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("Log lines did not arrive. Output so far:\n" + Text);
+        }
+
+        return objects;
     }
 }

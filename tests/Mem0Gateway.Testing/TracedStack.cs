@@ -1,16 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Mem0Gateway.Logging;
-using Mem0Gateway.Testing;
-using Mem0Gateway.Tests.Logging;
 using OpenTelemetry.Trace;
 
-namespace Mem0Gateway.Tests.Tracing;
+namespace Mem0Gateway.Testing;
 
 /// <summary>A gateway with fake upstreams whose spans land in memory and whose stdout lines land in a buffer.</summary>
 public sealed class TracedStack : IAsyncDisposable
 {
-    private TracedStack(GatewayWithUpstreams stack, ConcurrentQueue<Activity> spans, CapturedLogWriter log)
+    private TracedStack(GatewayWithUpstreams stack, ConcurrentQueue<Activity> spans, CapturedLogOutput log)
     {
         Stack = stack;
         Spans = spans;
@@ -24,25 +22,31 @@ public sealed class TracedStack : IAsyncDisposable
     /// <summary>Every span the gateway's tracer provider ended (in a test process that includes the fake upstreams' spans).</summary>
     public ConcurrentQueue<Activity> Spans { get; }
 
-    public CapturedLogWriter Log { get; }
+    public CapturedLogOutput Log { get; }
 
     public static async Task<TracedStack> StartAsync(Action<GatewayInstanceOptions>? configure = null)
     {
         var spans = new ConcurrentQueue<Activity>();
-        var log = new CapturedLogWriter();
+        var log = new CapturedLogOutput();
         var stack = await GatewayWithUpstreams.StartAsync(options =>
         {
             options.ActiveHealthChecks = false;
-            // Spans go to memory, not over OTLP: say explicitly to record them all, as a gateway with an endpoint does.
-            options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
-            options.ConfigureBuilder = builder =>
-            {
-                builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
-                builder.Services.AddSingleton(new GatewayLogOutput(log));
-            };
+            CaptureSpansAndLog(options, spans, log);
             configure?.Invoke(options);
         });
         return new TracedStack(stack, spans, log);
+    }
+
+    /// <summary>Sends a gateway's spans to <paramref name="spans"/> (every one recorded) and its stdout lines to <paramref name="log"/>.</summary>
+    public static void CaptureSpansAndLog(GatewayInstanceOptions options, ConcurrentQueue<Activity> spans, CapturedLogOutput log)
+    {
+        // Spans go to memory, not over OTLP: say explicitly to record them all, as a gateway with an endpoint does.
+        options.Settings["OTEL_TRACES_SAMPLER"] = "parentbased_always_on";
+        options.ConfigureBuilder = builder =>
+        {
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(new SpanSink(spans)));
+            builder.Services.AddSingleton(new GatewayLogOutput(log));
+        };
     }
 
     /// <summary>
@@ -65,28 +69,23 @@ public sealed class TracedStack : IAsyncDisposable
     /// <summary>Waits for spans of one trace: the gateway's server span ends just after the client has its response.</summary>
     public async Task<IReadOnlyList<Activity>> WaitForSpansAsync(string traceId, Func<IReadOnlyList<Activity>, bool> done, int timeoutMs = 10_000)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (true)
+        IReadOnlyList<Activity> spans = [];
+        try
         {
-            var spans = SpansOf(traceId);
-            if (done(spans))
-            {
-                return spans;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Spans of trace {traceId} did not arrive; got: " + string.Join(", ", spans.Select(s => $"{s.Kind} {s.DisplayName}")));
-            }
-
-            await Task.Delay(25);
+            await Poll.UntilAsync(() => done(spans = SpansOf(traceId)), TimeSpan.FromMilliseconds(timeoutMs), "spans of trace " + traceId);
         }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Spans of trace {traceId} did not arrive; got: " + string.Join(", ", spans.Select(s => $"{s.Kind} {s.DisplayName}")));
+        }
+
+        return spans;
     }
 
     public async ValueTask DisposeAsync() => await Stack.DisposeAsync();
 
     /// <summary>The in-memory exporter wants an ICollection; spans end on many threads.</summary>
-    internal sealed class SpanSink(ConcurrentQueue<Activity> queue) : ICollection<Activity>
+    public sealed class SpanSink(ConcurrentQueue<Activity> queue) : ICollection<Activity>
     {
         public int Count => queue.Count;
 

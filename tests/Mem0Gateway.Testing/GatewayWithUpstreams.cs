@@ -1,6 +1,4 @@
-using Mem0Gateway.Testing;
-
-namespace Mem0Gateway.Tests;
+namespace Mem0Gateway.Testing;
 
 /// <summary>A gateway whose three services each have their own fake upstream, so a test can tell where a request went.</summary>
 public sealed class GatewayWithUpstreams : IAsyncDisposable
@@ -34,6 +32,18 @@ public sealed class GatewayWithUpstreams : IAsyncDisposable
         var gateway = await GatewayInstance.StartAsync(options);
         return new GatewayWithUpstreams(gateway, mem0, openMemory, ui);
     }
+
+    /// <summary>
+    /// The stack for MCP tests: a fixed privacy key, and the fake's failing tool (<c>fail_tool</c>) allow-listed so its
+    /// outcome has its own series.
+    /// </summary>
+    public static Task<GatewayWithUpstreams> StartForMcpAsync(Action<GatewayInstanceOptions>? configure = null)
+        => StartAsync(options =>
+        {
+            options.Settings["Gateway:Privacy:HashKey"] = "mcp-tests";
+            options.EditConfig = config => config["Gateway"]!["Mcp"]!["Tools"]!.AsArray().Add("fail_tool");
+            configure?.Invoke(options);
+        });
 
     public async ValueTask DisposeAsync()
     {
