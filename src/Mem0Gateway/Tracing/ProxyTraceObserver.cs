@@ -14,6 +14,8 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
     public const string TraceResponseHeader = "traceresponse";
     private const string ExposedHeaders = TraceIdHeader + ", " + TraceResponseHeader;
 
+    private static readonly RouteFeatureSlot<RouteSpanFacts> FactsSlot = new();
+
     private readonly RequestUrlRedactor _redactor;
 
     public ProxyTraceObserver(RequestUrlRedactor redactor) => _redactor = redactor;
@@ -28,33 +30,73 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
         }
 
         var route = request.Route;
-        activity.SetTag("mem0.service", route.Service);
+        var facts = route.GetOrAdd(FactsSlot, 0, static (route, _) => new RouteSpanFacts(route));
+        var httpRequest = context.Request;
+        activity.DisplayName = facts.NameOf(request.Method);
+
+        // The HTTP server conventions, which ASP.NET Core's own span leaves to an instrumentation: written here, where
+        // the route is known, with values that need no formatting.
+        activity.AddTag("http.request.method", request.Method.ToLabel());
+        if (request.Method == HttpMethodLabel.Other)
+        {
+            activity.AddTag("http.request.method_original", httpRequest.Method);
+        }
+
+        activity.AddTag("url.scheme", httpRequest.Scheme);
+        var host = httpRequest.Host;
+        if (host.HasValue)
+        {
+            activity.AddTag("server.address", host.Host);
+            activity.AddTag("server.port", host.Port is not { } port ? facts.ListenerPort : port == route.ListenerPort ? facts.ListenerPort : port);
+        }
+
+        activity.AddTag("network.protocol.version", ProtocolVersionOf(httpRequest.Protocol));
+        if (httpRequest.Headers.UserAgent is [{ } userAgent])
+        {
+            activity.AddTag("user_agent.original", userAgent);
+        }
+
+        if (httpRequest.QueryString.HasValue && _redactor.RedactQuery(httpRequest.QueryString.Value) is { } query)
+        {
+            // The logs' redaction: ids become their tokens, anything that may be memory text or a secret is removed.
+            activity.AddTag("url.query", query);
+        }
+
+        activity.AddTag("mem0.service", route.Service);
         if (request.IsServerSideCall)
         {
-            activity.SetTag("mem0.caller", ServerSideCallPolicy.CallerLabel);
+            activity.AddTag("mem0.caller", ServerSideCallPolicy.CallerLabel);
         }
+
         if (!route.IsProxied)
         {
-            // No route: OTel conventions forbid a raw path in http.route; the span stays named "{METHOD}".
+            // No route: OTel conventions forbid a raw path in http.route or the name; url.path stays raw as the
+            // conventions ask, since no template marks a personal segment in it.
+            activity.AddTag("url.path", httpRequest.Path.Value);
             return;
         }
 
-        activity.SetTag("http.route", route.Template);
-        activity.SetTag("mem0.route", route.RouteId);
-        activity.SetTag("mem0.operation", route.Operation);
+        activity.AddTag("http.route", route.Template);
+        activity.AddTag("mem0.route", route.RouteId);
+        activity.AddTag("mem0.operation", route.Operation);
         if (GenAiMemoryOperation.Of(route.Operation) is { } memoryOperation)
         {
-            activity.SetTag(GenAiMemoryOperation.OperationName, memoryOperation);
+            activity.AddTag(GenAiMemoryOperation.OperationName, memoryOperation);
             if (context.GetRouteValue("memory_id") is string { Length: > 0 } memoryId)
             {
-                activity.SetTag(GenAiMemoryOperation.RecordId, memoryId);
+                activity.AddTag(GenAiMemoryOperation.RecordId, memoryId);
             }
         }
+
         if (_redactor.HasPersonalSegments(route))
         {
-            var path = _redactor.RedactPath(route, context.Request.Path.Value ?? string.Empty);
-            activity.SetTag("url.path", path);
+            var path = _redactor.RedactPath(route, httpRequest.Path.Value ?? string.Empty);
+            activity.AddTag("url.path", path);
             activity.SetCustomProperty(RedactedRequestPath.PropertyName, new RedactedRequestPath(_redactor, path));
+        }
+        else
+        {
+            activity.AddTag("url.path", httpRequest.Path.Value);
         }
     }
 
@@ -68,18 +110,24 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
         if (request.DestinationId is { } destination)
         {
-            activity.SetTag("mem0.destination", destination);
+            activity.AddTag("mem0.destination", destination);
         }
 
         var outcome = request.Outcome;
+        activity.AddTag("http.response.status_code", BoxedTagValues.StatusCode(request.HttpContext.Response.StatusCode));
         if (outcome.IsFailure)
         {
-            activity.SetTag("error.type", outcome.Error.ToLabel());
-            activity.SetTag("mem0.blame", outcome.Blame.ToLabel());
+            activity.AddTag("error.type", outcome.Error.ToLabel());
+            activity.AddTag("mem0.blame", outcome.Blame.ToLabel());
             if (outcome.Blame != ForwardingBlame.Client)
             {
                 activity.SetStatus(ActivityStatusCode.Error);
             }
+        }
+        else if (request.HttpContext.Response.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            // A server span's 5xx is an error by the HTTP conventions, whoever answered it.
+            activity.SetStatus(ActivityStatusCode.Error);
         }
     }
 
@@ -99,4 +147,13 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             }
         }
     }
+
+    private static string ProtocolVersionOf(string protocol) => protocol switch
+    {
+        _ when HttpProtocol.IsHttp11(protocol) => "1.1",
+        _ when HttpProtocol.IsHttp2(protocol) => "2",
+        _ when HttpProtocol.IsHttp3(protocol) => "3",
+        _ when HttpProtocol.IsHttp10(protocol) => "1.0",
+        _ => protocol,
+    };
 }

@@ -7,7 +7,7 @@ namespace Mem0Gateway.Tracing;
 /// <summary>
 /// Last line before export: a span of a route with a personal path segment (MCP <c>/sse/{user_id}</c>, entity deletes)
 /// gets the tokenised path, and so does its upstream CLIENT span's <c>url.full</c>. Query values are already
-/// redacted by the runtime and the ASP.NET Core instrumentation.
+/// redacted: by the runtime in <c>url.full</c>, by <see cref="ProxyTraceObserver"/> in <c>url.query</c>.
 /// </summary>
 internal sealed class SpanPrivacyProcessor : BaseProcessor<Activity>
 {

@@ -26,19 +26,20 @@ public static class TracingServiceCollectionExtensions
         }
 
         services.AddSingleton<IProxyRequestObserver, ProxyTraceObserver>();
-        var managementPort = options.ManagementPort;
         var exportOverOtlp = TraceExportTarget.Endpoint(configuration) is not null;
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(TelemetryServiceName.From(configuration)))
             .WithTracing(tracing =>
             {
                 tracing
-                    // Scrapes and health checks of the management port are not traffic anyone wants to trace.
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Connection.LocalPort != managementPort)
-                    // Only proxied requests: YARP's active health probes run outside any request (parent: none, or
-                    // YARP's own probe activity when health timing listens to it).
-                    .AddHttpClientInstrumentation(o => o.FilterHttpRequestMessage = _ => Activity.Current?.Parent is { } parent
-                        && parent.Source.Name != YarpActivityNames.SourceName)
+                    // .NET 10's own spans: HttpClient's carries the HTTP client conventions itself, and the SERVER span's
+                    // are written by ProxyTraceObserver, which knows the route. Cheaper than the instrumentation
+                    // packages' diagnostic-listener callbacks, which did the same per request.
+                    .AddSource(ProxyTrafficOnlyProcessor.ServerSource)
+                    .AddSource(ProxyTrafficOnlyProcessor.ClientSource)
+                    // Scrapes, health checks of the management port and YARP's active health probes are not traffic
+                    // anyone wants to trace.
+                    .AddProcessor(new ProxyTrafficOnlyProcessor())
                     .AddProcessor(sp => new SpanPrivacyProcessor(sp.GetRequiredService<RequestUrlRedactor>()));
                 // YARP's "Yarp.ReverseProxy" source is deliberately not added: its proxy.forwarder span is a second SERVER
                 // span between ours and the CLIENT span, and its health-probe spans are noise.

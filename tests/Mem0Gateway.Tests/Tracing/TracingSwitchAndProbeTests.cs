@@ -52,4 +52,23 @@ public sealed class TracingSwitchAndProbeTests
         var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
         await traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Client));
     }
+
+    [Fact]
+    public async Task Scrapes_and_health_checks_of_the_management_port_create_no_spans()
+    {
+        await using var traced = await TracedStack.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await traced.Gateway.ScrapeAsync();
+        }
+
+        // A proxied request after them: once its spans are in, any span of the scrapes would be too.
+        using var client = traced.Client("mem0");
+        using var response = await client.GetAsync("/openapi.json");
+        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
+        await traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
+        var server = Assert.Single(traced.Spans, s => s.Kind == ActivityKind.Server);
+        Assert.Equal("mem0", server.GetTagItem("mem0.service"));
+        Assert.Equal(traceId, server.TraceId.ToHexString());
+    }
 }
