@@ -63,7 +63,7 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             TraceId = activity?.TraceId ?? default,
             SpanId = activity?.SpanId ?? default,
             Method = http.Request.Method,
-            Path = _redactor.RedactPath(route, http.Request.Path.Value ?? "/"),
+            Path = _redactor.RedactPath(request),
             StatusCode = outcome.StatusCode,
             DurationNanoseconds = request.Duration.Ticks * TimeSpan.NanosecondsPerTick,
             RequestBodyBytes = request.RequestBodyBytes,
@@ -71,7 +71,7 @@ internal sealed class AccessLogObserver : IProxyRequestObserver
             RouteId = route.RouteId,
             Operation = route.Operation,
             Service = route.Service,
-            Query = http.Request.QueryString.HasValue ? _redactor.RedactQuery(http.Request.QueryString.Value) : null,
+            Query = _redactor.RedactQuery(request),
             DestinationId = request.DestinationId,
             DestinationAddress = request.DestinationId is null
                 ? null

@@ -70,6 +70,17 @@ public sealed class RequestUrlRedactor
         return string.Join('/', parts);
     }
 
+    /// <summary>The request's path redacted as <see cref="RedactPath(ProxyRouteDescriptor, string)"/> does, once per request.</summary>
+    public string RedactPath(ProxyRequestContext request)
+        => request.RedactedPath ??= RedactPath(request.Route, request.HttpContext.Request.Path.Value ?? "/");
+
+    /// <summary>The request's query redacted as <see cref="RedactQuery(string?)"/> does, once per request.</summary>
+    public string? RedactQuery(ProxyRequestContext request)
+    {
+        var query = request.HttpContext.Request.QueryString;
+        return query.HasValue ? request.RedactedQuery ??= RedactQuery(query.Value) : null;
+    }
+
     /// <summary>The query (without '?') with every value redacted or tokenised as above; null when there is none.</summary>
     public string? RedactQuery(string? query)
     {

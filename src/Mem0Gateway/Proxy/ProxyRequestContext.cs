@@ -63,6 +63,15 @@ public sealed class ProxyRequestContext
     /// <summary>A UI's server-side call, by <see cref="ServerSideCallPolicy"/>; decided when the request starts.</summary>
     public bool IsServerSideCall { get; internal set; }
 
+    /// <summary>
+    /// The path as logs and spans may show it, kept by the first feature that redacted it so that no other redacts it
+    /// again; null until then.
+    /// </summary>
+    public string? RedactedPath { get; set; }
+
+    /// <summary>The query as logs and spans may show it, kept like <see cref="RedactedPath"/>.</summary>
+    public string? RedactedQuery { get; set; }
+
     /// <summary>The YARP destination id the request went to, when one was chosen.</summary>
     public string? DestinationId { get; private set; }
 

@@ -56,7 +56,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             activity.AddTag("user_agent.original", userAgent);
         }
 
-        if (httpRequest.QueryString.HasValue && _redactor.RedactQuery(httpRequest.QueryString.Value) is { } query)
+        if (_redactor.RedactQuery(request) is { } query)
         {
             // The logs' redaction: ids become their tokens, anything that may be memory text or a secret is removed.
             activity.AddTag("url.query", query);
@@ -90,7 +90,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
         if (_redactor.HasPersonalSegments(route))
         {
-            var path = _redactor.RedactPath(route, httpRequest.Path.Value ?? string.Empty);
+            var path = _redactor.RedactPath(request);
             activity.AddTag("url.path", path);
             activity.SetCustomProperty(RedactedRequestPath.PropertyName, new RedactedRequestPath(_redactor, path));
         }
