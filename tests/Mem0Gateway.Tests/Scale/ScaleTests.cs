@@ -126,6 +126,11 @@ public sealed class ScaleTests
         var elapsed = watch.Elapsed;
 
         // Every request the gateways forwarded is counted once; streams are counted when they end, so wait for them.
+        // Each replica's cluster-wide estimate is what it last read back from Redis, which may predate the other
+        // replica's last flush: wait until both have read a complete count (a wrong one never converges).
+        var truth = Math.Min(users, requests);
+        // Redis' HyperLogLog: 16384 registers, standard error 1.04/sqrt(16384) = 0.81 %; three of them is the bound.
+        var bound = Math.Max(1, Math.Ceiling(3 * 1.04 / Math.Sqrt(16384) * truth));
         var upstreamMcp = 0;
         var gatewayRoutes = new Dictionary<string, double>();
         var deadline = Stopwatch.StartNew();
@@ -135,7 +140,7 @@ public sealed class ScaleTests
             scrapes = await Task.WhenAll(gateways.Select(g => g.ScrapeAsync()));
             upstreamMcp = mcpA.Requests.Count + mcpB.Requests.Count;
             var openMemoryCounted = scrapes.Sum(m => m.Sum("mem0_gateway_requests_total", ("service", "openmemory")));
-            var clusterReady = scrapes.All(m => m.Sum("mem0_gateway_active_users_cluster", ("service", "mem0"), ("window", "5m")) > 0);
+            var clusterReady = scrapes.All(m => Math.Abs(m.Sum("mem0_gateway_active_users_cluster", ("service", "mem0"), ("window", "5m")) - truth) <= bound);
             if ((openMemoryCounted == upstreamMcp && clusterReady) || deadline.Elapsed > TimeSpan.FromSeconds(15))
             {
                 break;
@@ -150,11 +155,8 @@ public sealed class ScaleTests
         }
 
         var perGateway = scrapes.Select(m => m.Sum("mem0_gateway_requests_total", ("service", "mem0"))).ToArray();
-        var truth = Math.Min(users, requests);
         var cluster = scrapes.Select(m => m.Sum("mem0_gateway_active_users_cluster", ("service", "mem0"), ("window", "5m"))).ToArray();
         var local = scrapes.Select(m => m.Sum("mem0_gateway_active_users", ("service", "mem0"), ("window", "5m"))).ToArray();
-        // Redis' HyperLogLog: 16384 registers, standard error 1.04/sqrt(16384) = 0.81 %; three of them is the bound.
-        var bound = Math.Max(1, Math.Ceiling(3 * 1.04 / Math.Sqrt(16384) * truth));
         var sessionNotFound = mcpA.NotFound + mcpB.NotFound;
 
         var report = new StringBuilder()
