@@ -29,7 +29,9 @@ public static class GatewayApplication
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var (configPath, remainingArgs) = GatewayConfigurationSource.Resolve(args);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = remainingArgs });
+        // The slim builder: Kestrel without HTTP/3 or HTTPS configuration, no IIS integration and no hosting-startup scan, none of
+        // which a plain-HTTP gateway behind its ingress uses, and each loads assemblies that cost resident memory.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = remainingArgs });
 
         // yarp.json first, then environment, then the command line: the usual ASP.NET Core precedence, with our file,
         // which keeps its last good values when an edit is rejected.
