@@ -15,7 +15,8 @@ internal sealed class AuthMetricsObserver : IProxyRequestObserver
     private readonly AuthMetrics _metrics;
     private readonly AuthMethodPolicy _methods;
     private readonly ApiKeyLabelPolicy _keys;
-    private readonly ConcurrentDictionary<(string Service, AuthMethod Method), Counter.Child> _byMethod = new();
+    private static readonly RouteFeatureSlot<Counter.Child?[]> ByMethodSlot = new();
+
     private readonly ConcurrentDictionary<(string Service, string Key, int StatusClass), Counter.Child> _byKey = new();
 
     public AuthMetricsObserver(AuthMetrics metrics, AuthMethodPolicy methods, ApiKeyLabelPolicy keys)
@@ -33,8 +34,10 @@ internal sealed class AuthMetricsObserver : IProxyRequestObserver
     {
         var service = request.Route.Service;
         var method = _methods.Classify(request.HttpContext.Request.Headers, out var apiKey);
-        _byMethod.GetOrAdd((service, method), static (k, m) => m.RequestsByAuthMethodTotal.WithLabels(k.Service, AuthMethodPolicy.ToLabel(k.Method)), _metrics)
-            .Inc();
+        // One child per auth method, kept on the route (no lookup keyed by strings) and made on first use, so a method
+        // nobody used has no series.
+        var byMethod = request.Route.GetOrAdd(ByMethodSlot, 0, static (_, _) => new Counter.Child?[Enum.GetValues<AuthMethod>().Length]);
+        (byMethod[(int)method] ??= _metrics.RequestsByAuthMethodTotal.WithLabels(service, AuthMethodPolicy.ToLabel(method))).Inc();
 
         // Only an answer of the upstream itself says whether it accepted the key.
         var outcome = request.Outcome;
