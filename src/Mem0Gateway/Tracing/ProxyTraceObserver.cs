@@ -47,7 +47,10 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
         if (host.HasValue)
         {
             activity.AddTag("server.address", host.Host);
-            activity.AddTag("server.port", host.Port is not { } port ? facts.ListenerPort : port == route.ListenerPort ? facts.ListenerPort : port);
+            if (host.Port is { } port)
+            {
+                activity.AddTag("server.port", port == route.ListenerPort ? facts.ListenerPort : port);
+            }
         }
 
         activity.AddTag("network.protocol.version", ProtocolVersionOf(httpRequest.Protocol));

@@ -17,7 +17,7 @@ internal sealed class RouteSpanFacts
         ListenerPort = route.ListenerPort;
     }
 
-    /// <summary>The port the route listens on, boxed once: a request's Host header nearly always names it.</summary>
+    /// <summary>The port the route listens on, boxed once: a Host header with a port nearly always names it.</summary>
     public object ListenerPort { get; }
 
     public string NameOf(HttpMethodLabel method) => _names[(int)method] ??= FormatName(method);
