@@ -15,7 +15,7 @@ COMPONENTS = [
     ("log writer (format + write)", r"EcsJsonFormatter|BackgroundLogWriterSink|BatchingSink"),
     ("OTLP export", r"BatchExportThreadWorker|OtlpTraceExporter"),
     ("access log (request thread)", r"AccessLogObserver|ByteCountingStream"),
-    ("trace observer", r"ProxyTraceObserver"),
+    ("trace observer", r"ProxyTraceObserver|ProxyTrafficOnlyProcessor|SpanPrivacyProcessor"),
     ("request metrics", r"RequestMetricsObserver|Prometheus\."),
     ("OTel instrumentations", r"OpenTelemetry\.Instrumentation|DiagnosticSourceListener"),
     ("activities (spans)", r"System\.Diagnostics\.Activity|HostingApplicationDiagnostics::(Start|Stop)Activity"
