@@ -149,11 +149,15 @@ internal sealed class McpTrafficMiddleware
         await _next(context);
         var sessionId = SingleHeader(context.Request, McpTraffic.SessionIdHeader);
         var status = context.Response.StatusCode;
-        if (sessionId is not null && (status is >= 200 and < 300 || status == StatusCodes.Status404NotFound)
-            && _traffic.Registry.Find(_traffic.Protector.Hash64(sessionId)) is { } session)
+        if (sessionId is null || status is not (>= 200 and < 300 or StatusCodes.Status404NotFound))
         {
-            _traffic.Registry.Close(_traffic.Protector.Hash64(sessionId), session,
-                status == StatusCodes.Status404NotFound ? session.LastSeenTimestamp : _traffic.Calls.Now);
+            return;
+        }
+
+        var key = _traffic.Protector.Hash64(sessionId);
+        if (_traffic.Registry.Find(key) is { } session)
+        {
+            _traffic.Registry.Close(key, session, status == StatusCodes.Status404NotFound ? session.LastSeenTimestamp : _traffic.Calls.Now);
         }
     }
 
