@@ -71,11 +71,13 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             activity.AddTag("mem0.caller", ServerSideCallPolicy.CallerLabel);
         }
 
+        // The path as the access log writes it: a personal segment of the route's template is a keyed token, and a
+        // path without one (an unmatched request's included) is the request's own string.
+        var path = _redactor.RedactPath(request);
+        activity.AddTag("url.path", path);
         if (!route.IsProxied)
         {
-            // No route: OTel conventions forbid a raw path in http.route or the name; url.path stays raw as the
-            // conventions ask, since no template marks a personal segment in it.
-            activity.AddTag("url.path", httpRequest.Path.Value);
+            // No route: OTel conventions forbid a raw path in http.route or the name.
             return;
         }
 
@@ -93,13 +95,8 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
         if (_redactor.HasPersonalSegments(route))
         {
-            var path = _redactor.RedactPath(request);
-            activity.AddTag("url.path", path);
+            // For the upstream CLIENT span, whose url.full the runtime writes from the raw path.
             activity.SetCustomProperty(RedactedRequestPath.PropertyName, new RedactedRequestPath(_redactor, path));
-        }
-        else
-        {
-            activity.AddTag("url.path", httpRequest.Path.Value);
         }
     }
 

@@ -5,9 +5,9 @@ using OpenTelemetry;
 namespace Mem0Gateway.Tracing;
 
 /// <summary>
-/// Last line before export: a span of a route with a personal path segment (MCP <c>/sse/{user_id}</c>, entity deletes)
-/// gets the tokenised path, and so does its upstream CLIENT span's <c>url.full</c>. Query values are already
-/// redacted: by the runtime in <c>url.full</c>, by <see cref="ProxyTraceObserver"/> in <c>url.query</c>.
+/// Last line before export: the upstream CLIENT span of a route with a personal path segment (MCP
+/// <c>/sse/{user_id}</c>, entity deletes) gets the tokenised path its SERVER span already carries, in place of the raw
+/// path the runtime wrote into <c>url.full</c>. Query values there are already redacted by the runtime.
 /// </summary>
 internal sealed class SpanPrivacyProcessor : BaseProcessor<Activity>
 {
@@ -17,16 +17,6 @@ internal sealed class SpanPrivacyProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity activity)
     {
-        if (activity.Kind == ActivityKind.Server)
-        {
-            if (activity.GetCustomProperty(RedactedRequestPath.PropertyName) is RedactedRequestPath own && own.Owner == _owner)
-            {
-                activity.SetTag("url.path", own.Path);
-            }
-
-            return;
-        }
-
         if (activity.Kind != ActivityKind.Client
             || activity.Parent?.GetCustomProperty(RedactedRequestPath.PropertyName) is not RedactedRequestPath redacted
             || redacted.Owner != _owner)
