@@ -1,3 +1,4 @@
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.ActiveUsers;
@@ -10,7 +11,7 @@ public sealed class ActiveUserMetrics
 {
     public ActiveUserMetrics(CollectorRegistry registry)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
 
         Local = factory.CreateGauge(
             "mem0_gateway_active_users",

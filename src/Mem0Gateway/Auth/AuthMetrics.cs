@@ -1,3 +1,4 @@
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Auth;
@@ -11,17 +12,17 @@ public sealed class AuthMetrics
 {
     public AuthMetrics(CollectorRegistry registry)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
 
         RequestsByAuthMethodTotal = factory.CreateCounter(
             "mem0_gateway_requests_by_auth_method_total",
             "Proxied requests by the credential they carried: api_key (X-API-Key), bearer (Authorization), cookie (mem0 session cookie) or none.",
-            new CounterConfiguration { LabelNames = ["service", "auth_method"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["service", "auth_method"] });
 
         ApiKeyRequestsTotal = factory.CreateCounter(
             "mem0_gateway_api_key_requests_total",
             "Requests with an API key the upstream accepted (any answer but 401/403), by key prefix and status class.",
-            new CounterConfiguration { LabelNames = ["service", "key", "status_class"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["service", "key", "status_class"] });
     }
 
     public Counter RequestsByAuthMethodTotal { get; }

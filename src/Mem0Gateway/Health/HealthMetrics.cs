@@ -1,3 +1,4 @@
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Health;
@@ -10,7 +11,7 @@ public sealed class HealthMetrics
 
     public HealthMetrics(CollectorRegistry registry)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
 
         UpstreamUp = factory.CreateGauge(
             "mem0_gateway_upstream_up",
@@ -23,7 +24,6 @@ public sealed class HealthMetrics
             new CounterConfiguration
             {
                 LabelNames = ["service", "destination", "result"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         HealthCheckDuration = factory.CreateHistogram(
@@ -33,7 +33,6 @@ public sealed class HealthMetrics
             {
                 LabelNames = ["service", "destination"],
                 Buckets = ProbeDurationBuckets,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
     }
 

@@ -1,3 +1,4 @@
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Logging;
@@ -7,10 +8,9 @@ public sealed class LogMetrics
 {
     public LogMetrics(CollectorRegistry registry)
     {
-        EventsDropped = Prometheus.Metrics.WithCustomRegistry(registry).CreateCounter(
+        EventsDropped = GatewayMetricFactory.For(registry).CreateCounter(
             "mem0_gateway_log_events_dropped_total",
-            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.",
-            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            "Log lines (events and access-log entries) dropped because the log output could not keep up and the bounded queue was full.");
     }
 
     public Counter EventsDropped { get; }

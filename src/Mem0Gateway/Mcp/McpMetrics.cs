@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Mcp;
@@ -34,7 +35,7 @@ public sealed class McpMetrics
 
     public McpMetrics(CollectorRegistry registry)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
 
         _sessionsActive = factory.CreateGauge(
             "mem0_gateway_mcp_sessions_active",
@@ -44,7 +45,7 @@ public sealed class McpMetrics
         _sessionsTotal = factory.CreateCounter(
             "mem0_gateway_mcp_sessions_total",
             "MCP sessions opened, by client app and transport.",
-            new CounterConfiguration { LabelNames = ["client", "transport"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["client", "transport"] });
 
         _sessionDuration = factory.CreateHistogram(
             "mem0_gateway_mcp_session_duration_seconds",
@@ -53,28 +54,27 @@ public sealed class McpMetrics
             {
                 LabelNames = ["client", "transport"],
                 Buckets = EventStreamBuckets.Duration,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         _messagesTotal = factory.CreateCounter(
             "mem0_gateway_mcp_messages_total",
             "JSON-RPC messages clients sent over MCP, by client app, method (unparsed: body not readable as JSON-RPC), transport and MCP-Protocol-Version.",
-            new CounterConfiguration { LabelNames = ["client", "method", "transport", "protocol_version"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["client", "method", "transport", "protocol_version"] });
 
         _clientInfoTotal = factory.CreateCounter(
             "mem0_gateway_mcp_client_info_total",
             "MCP messages that named their client (initialize's clientInfo, a 2026-07-28 request's _meta), by allow-listed client app and version.",
-            new CounterConfiguration { LabelNames = ["client", "client_version", "transport"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["client", "client_version", "transport"] });
 
         _headerMismatchesTotal = factory.CreateCounter(
             "mem0_gateway_mcp_header_mismatches_total",
             "2026-07-28 MCP requests whose Mcp-Method or Mcp-Name header disagreed with the body (the body is what is counted).",
-            new CounterConfiguration { LabelNames = ["header"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["header"] });
 
         _toolCallsTotal = factory.CreateCounter(
             "mem0_gateway_mcp_tool_calls_total",
             "MCP tools/call messages, by tool and client app.",
-            new CounterConfiguration { LabelNames = ["tool", "client"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["tool", "client"] });
 
         _toolCallDuration = factory.CreateHistogram(
             "mem0_gateway_mcp_tool_call_duration_seconds",
@@ -83,13 +83,12 @@ public sealed class McpMetrics
             {
                 LabelNames = ["tool", "client", "outcome"],
                 Buckets = ToolCallDurationBuckets,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         _toolCallOutcomesTotal = factory.CreateCounter(
             "mem0_gateway_mcp_tool_call_outcomes_total",
             "How MCP tool calls ended: result, error (JSON-RPC error), tool_error (an \"Error...\" result), timeout, abandoned (stream closed first), uncorrelated (result not observable).",
-            new CounterConfiguration { LabelNames = ["tool", "client", "outcome"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["tool", "client", "outcome"] });
     }
 
     public void SessionOpened(string client, string transport)

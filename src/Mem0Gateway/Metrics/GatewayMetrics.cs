@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Mem0Gateway.Proxy;
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Metrics;
@@ -24,7 +25,7 @@ public sealed class GatewayMetrics
     public GatewayMetrics(CollectorRegistry registry)
     {
         Registry = registry;
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
 
         RequestsTotal = factory.CreateCounter(
             "mem0_gateway_requests_total",
@@ -32,7 +33,6 @@ public sealed class GatewayMetrics
             new CounterConfiguration
             {
                 LabelNames = ["service", "route", "operation", "method", "status_code"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         RequestDuration = factory.CreateHistogram(
@@ -56,7 +56,6 @@ public sealed class GatewayMetrics
             new CounterConfiguration
             {
                 LabelNames = ["service", "route", "error", "blame"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         ResponsesBrokenTotal = factory.CreateCounter(
@@ -65,7 +64,6 @@ public sealed class GatewayMetrics
             new CounterConfiguration
             {
                 LabelNames = ["service", "route", "operation", "error"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         StreamTimeToFirstByte = factory.CreateHistogram(
@@ -75,7 +73,6 @@ public sealed class GatewayMetrics
             {
                 LabelNames = ["service", "route", "operation"],
                 Buckets = StreamTimeToFirstByteBuckets,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         StreamDuration = factory.CreateHistogram(
@@ -85,7 +82,6 @@ public sealed class GatewayMetrics
             {
                 LabelNames = ["service", "route", "operation"],
                 Buckets = EventStreamBuckets.Duration,
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         ConfigReloadsTotal = factory.CreateCounter(
@@ -94,7 +90,6 @@ public sealed class GatewayMetrics
             new CounterConfiguration
             {
                 LabelNames = ["result"],
-                ExemplarBehavior = ExemplarBehavior.NoExemplars(),
             });
 
         ConfigLastReloadSuccessful = factory.CreateGauge(

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Mem0Gateway.Scraping;
 using Prometheus;
 
 namespace Mem0Gateway.Metrics;
@@ -29,11 +30,10 @@ internal sealed class ProcessMetricsCollector
 
     private ProcessMetricsCollector(CollectorRegistry registry)
     {
-        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var factory = GatewayMetricFactory.For(registry);
         factory.CreateGauge("process_start_time_seconds", "Start time of the process since the Unix epoch, in seconds.")
             .Set((Process.GetCurrentProcess().StartTime.ToUniversalTime() - DateTime.UnixEpoch).TotalSeconds);
-        _cpuSeconds = factory.CreateCounter("process_cpu_seconds_total", "Total user and system CPU time spent, in seconds.",
-            new CounterConfiguration { ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+        _cpuSeconds = factory.CreateCounter("process_cpu_seconds_total", "Total user and system CPU time spent, in seconds.");
         _virtualMemory = factory.CreateGauge("process_virtual_memory_bytes", "Virtual memory size in bytes.");
         _workingSet = factory.CreateGauge("process_working_set_bytes", "Process working set (resident memory) in bytes.");
         _privateMemory = factory.CreateGauge("process_private_memory_bytes", "Process private (data segment) memory in bytes.");
@@ -41,7 +41,7 @@ internal sealed class ProcessMetricsCollector
         _threads = factory.CreateGauge("process_num_threads", "Total number of threads.");
         _totalManagedMemory = factory.CreateGauge("dotnet_total_memory_bytes", "Total known allocated managed memory, in bytes.");
         var collections = factory.CreateCounter("dotnet_collection_count_total", "GC collection count by generation.",
-            new CounterConfiguration { LabelNames = ["generation"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
+            new CounterConfiguration { LabelNames = ["generation"] });
         _collections = Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => collections.WithLabels(g.ToString(CultureInfo.InvariantCulture))).ToArray();
         if (!File.Exists("/proc/self/stat"))
         {
