@@ -126,14 +126,11 @@ public sealed class EcsJsonFormatter : ITextFormatter, ILogLineFormatter
             return;
         }
 
-        Span<byte> id = stackalloc byte[16];
-        Span<char> hex = stackalloc char[32];
+        // The ids keep the hex text they were made from: writing it is a copy, where CopyTo would parse it back to bytes.
         output.Write(",\"trace.id\":\"");
-        traceId.CopyTo(id);
-        WriteHex(id, hex, output);
+        output.Write(traceId.ToHexString());
         output.Write("\",\"span.id\":\"");
-        spanId.CopyTo(id[..8]);
-        WriteHex(id[..8], hex, output);
+        output.Write(spanId.ToHexString());
         output.Write('"');
     }
 
@@ -153,12 +150,6 @@ public sealed class EcsJsonFormatter : ITextFormatter, ILogLineFormatter
             // One huge message must not pin its buffer for the life of the logging thread.
             t_message = null;
         }
-    }
-
-    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<char> buffer, TextWriter output)
-    {
-        Convert.TryToHexStringLower(bytes, buffer, out var length);
-        output.Write(buffer[..length]);
     }
 
     private static string LevelName(LogEventLevel level) => level switch
