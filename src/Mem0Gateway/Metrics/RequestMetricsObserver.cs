@@ -29,7 +29,7 @@ internal sealed class RequestMetricsObserver : IProxyRequestObserver
         }
         else
         {
-            metrics.Duration(request.Method).Observe(request.Duration.TotalSeconds);
+            metrics.ObserveDuration(request.Method, request.Duration.TotalSeconds);
         }
 
         if (outcome.IsFailure)

@@ -20,6 +20,7 @@ public sealed class RouteMetrics
     private readonly ConcurrentDictionary<int, Counter.Child> _requestsByMethodAndStatus = new();
     private Histogram.Child? _streamTimeToFirstByte;
     private Histogram.Child? _streamDuration;
+    private readonly ExemplarPacingPolicy _durationExemplars = new(GatewayMetrics.RequestDurationBuckets, TimeProvider.System);
 
     public RouteMetrics(GatewayMetrics metrics, ProxyRouteDescriptor route)
     {
@@ -41,8 +42,13 @@ public sealed class RouteMetrics
                 _service, _route, _operation, method.ToLabel(), StatusCodeLabels.ToLabel(statusCode)));
     }
 
-    public Histogram.Child Duration(HttpMethodLabel method)
+    private Histogram.Child Duration(HttpMethodLabel method)
         => _durationByMethod[(int)method] ??= _metrics.RequestDuration.WithLabels(_service, _route, _operation, method.ToLabel());
+
+    /// <summary>Observes a request's duration, with the trace exemplar when its bucket is due one.</summary>
+    public void ObserveDuration(HttpMethodLabel method, double seconds)
+        // null asks the histogram's exemplar provider for one; Exemplar.None records none.
+        => Duration(method).Observe(seconds, _durationExemplars.Allows(seconds) ? null : Exemplar.None);
 
     public Counter.Child UpstreamErrors(UpstreamErrorKind error)
         => _errorsByKind[(int)error] ??= _metrics.UpstreamErrorsTotal.WithLabels(_service, _route, error.ToLabel(), error.BlameOf().ToLabel());
