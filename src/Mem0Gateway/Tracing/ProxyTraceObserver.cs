@@ -34,6 +34,9 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
         var httpRequest = context.Request;
         activity.DisplayName = facts.NameOf(request.Method);
 
+        // First, so that ProxyTrafficOnlyProcessor finds it at the head of the tag list when the span ends.
+        activity.AddTag(ProxyTrafficOnlyProcessor.ProxyTrafficTag, route.Service);
+
         // The HTTP server conventions, which ASP.NET Core's own span leaves to an instrumentation: written here, where
         // the route is known, with values that need no formatting.
         activity.AddTag("http.request.method", request.Method.ToLabel());
@@ -65,7 +68,6 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             activity.AddTag("url.query", query);
         }
 
-        activity.AddTag("mem0.service", route.Service);
         if (request.IsServerSideCall)
         {
             activity.AddTag("mem0.caller", ServerSideCallPolicy.CallerLabel);
