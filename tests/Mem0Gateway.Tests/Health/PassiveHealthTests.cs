@@ -110,7 +110,12 @@ public sealed class PassiveHealthTests
             Assert.NotEqual(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         }
 
-        await Task.Delay(300);
+        // Passive health is evaluated as each request ends: one more request orders the checks below after the
+        // evaluation of every request above.
+        using (await client.GetAsync("/memories?user_id=u"))
+        {
+        }
+
         using var last = await client.GetAsync("/memories?user_id=u");
         Assert.Equal(HttpStatusCode.OK, last.StatusCode);
         Assert.Equal(1, await UpAsync(stack.Gateway));
@@ -140,7 +145,12 @@ public sealed class PassiveHealthTests
         await Poll.UntilAsync(async () => (await stack.Gateway.ScrapeAsync()).Sum("mem0_gateway_requests_total", ("route", "mem0-get-all"), ("status_code", "499")) >= 15,
             TimeSpan.FromSeconds(5), "15 client aborts counted");
 
-        await Task.Delay(300);
+        // Passive health is evaluated as each request ends: one more request orders the checks below after the
+        // evaluation of every aborted one.
+        using (await client.GetAsync("/memories?user_id=u"))
+        {
+        }
+
         using var response = await client.GetAsync("/memories?user_id=u");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await UpAsync(stack.Gateway));

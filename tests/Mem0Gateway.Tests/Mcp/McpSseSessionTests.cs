@@ -129,10 +129,13 @@ public sealed class McpSseSessionTests
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories"), ("client", "cursor"), ("outcome", "timeout")));
         Assert.Equal(1, timedOut.Sum("mem0_gateway_mcp_tool_call_duration_seconds_count", ("tool", "list_memories"), ("outcome", "timeout")));
 
-        // The late result still reaches the client, and is not counted a second time.
+        // The late result still reaches the client, and is not counted a second time. A quick call behind it on the
+        // same stream marks the gateway as past the late result once the quick one is counted.
         await session.WaitForResultsAsync(ResultWait, 1);
-        await Task.Delay(200);
-        Assert.Equal(1, (await stack.Gateway.ScrapeAsync()).Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories")));
+        await session.CallToolAsync(4, "add_memories");
+        var afterLate = await stack.Gateway.ScrapeUntilAsync(
+            m => m.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "add_memories"), ("client", "cursor"), ("outcome", "result")) == 1);
+        Assert.Equal(1, afterLate.Sum("mem0_gateway_mcp_tool_call_outcomes_total", ("tool", "list_memories")));
 
         // A message for a session this gateway never saw open (say, opened before a restart): counted, client unknown.
         await session.CallToolAsync(2, "add_memories", path: "/mcp/messages/?session_id=00000000000000000000000000000000");
