@@ -8,13 +8,10 @@ namespace Mem0Gateway.Logging;
 
 /// <summary>
 /// Queues Serilog events and access-log entries (which skip Serilog's event machinery) and writes them from one
-/// background thread that wakes on a fixed interval, or as soon as a batch has queued, formats everything queued and
-/// flushes once. A request thread only enqueues, and one in a batch also signals: not one signal per event (Serilog's
-/// batching sink wakes a worker, and awaits a timer race, for nearly every event at proxy rates). Under load a line
-/// waits for a batch, not the whole interval, so entries are gone before the next gen0 collection instead of
-/// surviving into gen1 (which made most of the instrumented gateway's collections gen1). The queue is bounded: if
-/// stdout stalls, events are dropped and counted, never blocking requests or growing memory, and the drop is reported
-/// in the log itself once the writer catches up.
+/// background thread that wakes on a fixed interval, formats everything queued and flushes once. A request thread only
+/// enqueues: no signalling per event (Serilog's batching sink wakes a worker, and awaits a timer race, for nearly every
+/// event at proxy rates). The queue is bounded: if stdout stalls, events are dropped and counted, never blocking
+/// requests or growing memory, and the drop is reported in the log itself once the writer catches up.
 /// </summary>
 internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
 {
@@ -26,9 +23,8 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
     private readonly TextWriter _writer;
     private readonly int _queueLimit;
     private readonly TimeSpan _interval;
-    private readonly ManualResetEventSlim _wake = new();
+    private readonly ManualResetEventSlim _stopping = new();
     private readonly Thread _thread;
-    private volatile bool _stopping;
     private int _queued;
     private long _dropped;
     private int _disposed;
@@ -50,13 +46,9 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
 
     public void Write(AccessLogEntry entry) => Enqueue(new QueuedLine(null, entry));
 
-    /// <summary>Lines queued before the writer is woken ahead of its interval.</summary>
-    public const int WakeBatch = 64;
-
     private void Enqueue(QueuedLine line)
     {
-        var queued = Interlocked.Increment(ref _queued);
-        if (queued > _queueLimit)
+        if (Interlocked.Increment(ref _queued) > _queueLimit)
         {
             Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
@@ -64,11 +56,6 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
         }
 
         _queue.Enqueue(line);
-        if (queued == WakeBatch)
-        {
-            // Every count is reached by exactly one enqueue, so one request thread signals per batch.
-            _wake.Set();
-        }
     }
 
     /// <summary>Stops the writer thread after it has written everything queued.</summary>
@@ -79,10 +66,9 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
             return;
         }
 
-        _stopping = true;
-        _wake.Set();
+        _stopping.Set();
         _thread.Join();
-        _wake.Dispose();
+        _stopping.Dispose();
     }
 
     private void Run()
@@ -91,10 +77,7 @@ internal sealed class BackgroundLogWriterSink : ILogEventSink, IDisposable
         bool stopping;
         do
         {
-            _wake.Wait(_interval);
-            // Reset before draining: a signal from here on finds its line in the queue now or wakes the next round.
-            _wake.Reset();
-            stopping = _stopping;
+            stopping = _stopping.Wait(_interval);
             var wrote = false;
             while (_queue.TryDequeue(out var line))
             {

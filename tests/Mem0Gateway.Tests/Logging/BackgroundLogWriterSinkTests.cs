@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Mem0Gateway.Logging;
-using Mem0Gateway.Testing;
 using Serilog.Events;
 using Serilog.Parsing;
 
@@ -42,38 +41,6 @@ public sealed class BackgroundLogWriterSinkTests
         var warning = Assert.Single(lines, l => l["N"] is null);
         Assert.Equal("warning", (string?)warning["log.level"]);
         Assert.Equal("400 log events were dropped: the log output could not keep up", (string?)warning["message"]);
-    }
-
-    [Fact]
-    public async Task A_full_batch_is_written_without_waiting_for_the_interval()
-    {
-        // An interval no test outlives: only the batch signal can get these lines out before Dispose.
-        var output = new LineCountingWriter();
-        using var sink = new BackgroundLogWriterSink(new EcsJsonFormatter("gw"), output, queueLimit: 1000, TimeSpan.FromHours(1));
-        for (var i = 0; i < BackgroundLogWriterSink.WakeBatch; i++)
-        {
-            sink.Emit(Event(i));
-        }
-
-        await Poll.UntilAsync(() => Task.FromResult(output.Lines == BackgroundLogWriterSink.WakeBatch),
-            TimeSpan.FromSeconds(10), $"{BackgroundLogWriterSink.WakeBatch} lines written", () => $"{output.Lines} lines written");
-    }
-
-    private sealed class LineCountingWriter : TextWriter
-    {
-        private int _lines;
-
-        public int Lines => Volatile.Read(ref _lines);
-
-        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
-
-        public override void Write(char value)
-        {
-            if (value == '\n')
-            {
-                Interlocked.Increment(ref _lines);
-            }
-        }
     }
 
     private static LogEvent Event(int n) => new(DateTimeOffset.UtcNow, LogEventLevel.Information, null,
