@@ -2,9 +2,9 @@ namespace Mem0Gateway.Metrics;
 
 /// <summary>
 /// Decides whether a histogram observation carries an exemplar. Prometheus keeps one exemplar per bucket and reads it
-/// once per scrape, so replacing it on every request only costs (a trace and span id pair, a pooled exemplar and its
-/// swap per request). Each bucket is paced on its own, at most one new exemplar per <see cref="Interval"/>: the rare
-/// slow buckets, the ones worth clicking through to a trace, keep getting theirs however busy the fast ones are.
+/// once per scrape, so replacing it on every request buys nothing and costs a trace and span id pair, a pooled exemplar
+/// and a swap per request. Each bucket is paced on its own, at most one new exemplar per <see cref="Interval"/>: the
+/// rare slow buckets, the ones worth clicking through to a trace, keep getting theirs however busy the fast ones are.
 /// </summary>
 internal sealed class ExemplarPacingPolicy
 {

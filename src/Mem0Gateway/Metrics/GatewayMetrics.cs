@@ -42,7 +42,6 @@ public sealed class GatewayMetrics
             {
                 LabelNames = ["service", "route", "operation", "method"],
                 Buckets = RequestDurationBuckets,
-                ExemplarBehavior = new ExemplarBehavior { DefaultExemplarProvider = SampledTraceExemplar },
             });
 
         RequestsInFlight = factory.CreateGauge(
@@ -117,15 +116,7 @@ public sealed class GatewayMetrics
 
     public Gauge ConfigLastReloadSuccessful { get; }
 
-    /// <summary>Exemplars only for traces that were sampled, so every exemplar leads to a trace that exists in Jaeger.</summary>
-    private static Exemplar SampledTraceExemplar(Collector metric, double value)
-    {
-        var activity = Activity.Current;
-        if (activity is null || !activity.Recorded)
-        {
-            return Exemplar.None;
-        }
-
-        return Exemplar.From(TraceIdKey.WithValue(activity.TraceId.ToHexString()), SpanIdKey.WithValue(activity.SpanId.ToHexString()));
-    }
+    /// <summary>The exemplar that links a request-duration bucket to the request's trace.</summary>
+    internal static Exemplar TraceExemplarOf(Activity activity)
+        => Exemplar.From(TraceIdKey.WithValue(activity.TraceId.ToHexString()), SpanIdKey.WithValue(activity.SpanId.ToHexString()));
 }

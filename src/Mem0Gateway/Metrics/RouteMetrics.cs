@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Mem0Gateway.Proxy;
 using Prometheus;
 
@@ -45,10 +46,16 @@ public sealed class RouteMetrics
     private Histogram.Child Duration(HttpMethodLabel method)
         => _durationByMethod[(int)method] ??= _metrics.RequestDuration.WithLabels(_service, _route, _operation, method.ToLabel());
 
-    /// <summary>Observes a request's duration, with the trace exemplar when its bucket is due one.</summary>
+    /// <summary>Observes a request's duration, with its trace as exemplar when its bucket is due one.</summary>
     public void ObserveDuration(HttpMethodLabel method, double seconds)
-        // null asks the histogram's exemplar provider for one; Exemplar.None records none.
-        => Duration(method).Observe(seconds, _durationExemplars.Allows(seconds) ? null : Exemplar.None);
+    {
+        // Only a recorded trace makes an exemplar, so that every exemplar opens a trace that exists, and only such a
+        // request spends its bucket's turn.
+        var exemplar = Activity.Current is { Recorded: true } activity && _durationExemplars.Allows(seconds)
+            ? GatewayMetrics.TraceExemplarOf(activity)
+            : Exemplar.None;
+        Duration(method).Observe(seconds, exemplar);
+    }
 
     public Counter.Child UpstreamErrors(UpstreamErrorKind error)
         => _errorsByKind[(int)error] ??= _metrics.UpstreamErrorsTotal.WithLabels(_service, _route, error.ToLabel(), error.BlameOf().ToLabel());

@@ -48,18 +48,21 @@ public sealed class PrometheusExemplarTests
         {
             using var prom = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{promPort}/"), Timeout = TimeSpan.FromSeconds(5) };
             using var client = traced.Client("mem0");
+            // A request whose trace is not recorded gets no exemplar and does not spend its bucket's turn: a recorded
+            // one right behind it is stored.
+            var unsampled = await SendSearchAsync(client, sampled: false);
+            var first = await SendSearchAsync(client, sampled: true);
+            var firstFound = await WaitForExemplarAsync(prom, first, TimeSpan.FromSeconds(30));
+            Assert.True(firstFound is not null, $"no exemplar with trace_id {first}; Prometheus said:\n{promLog}");
+            Assert.DoesNotContain(await ExemplarTraceIdsAsync(prom), id => id == unsampled);
+
             // A bucket takes at most one new exemplar a second, so a request that follows the last stored one too
-            // closely is not stored: keep sending fresh traces until two have been.
+            // closely is not stored: keep sending fresh traces until two more have been.
             var stored = new List<string>();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (stored.Count < 2 && DateTime.UtcNow < deadline)
             {
-                // A fresh sampled trace each time, from the caller; the gateway continues it.
-                var traceId = ActivityTraceId.CreateRandom().ToHexString();
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/search") { Content = new StringContent("{\"query\":\"q\",\"user_id\":\"u\"}", System.Text.Encoding.UTF8, "application/json") };
-                request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-                using var response = await client.SendAsync(request);
-                Assert.Equal(traceId, Assert.Single(response.Headers.GetValues("X-Trace-Id")));
+                var traceId = await SendSearchAsync(client, sampled: true);
 
                 // Scraped every second: three seconds without it means this one was paced out.
                 var found = await WaitForExemplarAsync(prom, traceId, TimeSpan.FromSeconds(3));
@@ -73,7 +76,7 @@ public sealed class PrometheusExemplarTests
                 stored.Add(traceId);
             }
 
-            Assert.True(stored.Count == 2, $"{stored.Count} of 2 traces stored as exemplars within a minute; Prometheus said:\n{promLog}");
+            Assert.True(stored.Count == 2, $"{stored.Count} of 2 more traces stored as exemplars within a minute; Prometheus said:\n{promLog}");
         }
         finally
         {
@@ -87,6 +90,26 @@ public sealed class PrometheusExemplarTests
             {
             }
         }
+    }
+
+    /// <summary>A search in a fresh trace from the caller, which the gateway continues; returns its trace id.</summary>
+    private static async Task<string> SendSearchAsync(HttpClient client, bool sampled)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/search") { Content = new StringContent("{\"query\":\"q\",\"user_id\":\"u\"}", System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-{(sampled ? "01" : "00")}");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(traceId, Assert.Single(response.Headers.GetValues("X-Trace-Id")));
+        return traceId;
+    }
+
+    private static async Task<List<string>> ExemplarTraceIdsAsync(HttpClient prom)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var json = JsonNode.Parse(await prom.GetStringAsync(
+            $"api/v1/query_exemplars?query=mem0_gateway_request_duration_seconds_bucket&start={now - 300}&end={now + 60}"))!;
+        return (json["data"]?.AsArray() ?? []).SelectMany(series => series!["exemplars"]!.AsArray())
+            .Select(e => (string?)e!["labels"]!["trace_id"]).OfType<string>().ToList();
     }
 
     /// <summary>The series entry whose exemplars hold <paramref name="traceId"/>, or null when none shows up in time.</summary>
