@@ -114,12 +114,16 @@ public sealed class PrometheusExemplarTests
     }
 
     private static async Task<List<string>> ExemplarTraceIdsAsync(HttpClient prom)
+        => (await ExemplarSeriesAsync(prom)).SelectMany(series => series!["exemplars"]!.AsArray())
+            .Select(e => (string?)e!["labels"]!["trace_id"]).OfType<string>().ToList();
+
+    /// <summary>The request-duration series with exemplars in the last five minutes, as <c>query_exemplars</c> gives them.</summary>
+    private static async Task<JsonArray> ExemplarSeriesAsync(HttpClient prom)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var json = JsonNode.Parse(await prom.GetStringAsync(
             $"api/v1/query_exemplars?query=mem0_gateway_request_duration_seconds_bucket&start={now - 300}&end={now + 60}"))!;
-        return (json["data"]?.AsArray() ?? []).SelectMany(series => series!["exemplars"]!.AsArray())
-            .Select(e => (string?)e!["labels"]!["trace_id"]).OfType<string>().ToList();
+        return json["data"]?.AsArray() ?? [];
     }
 
     /// <summary>The series entry whose exemplars hold <paramref name="traceId"/>, or null when none shows up in time.</summary>
@@ -130,10 +134,7 @@ public sealed class PrometheusExemplarTests
         {
             try
             {
-                var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var json = JsonNode.Parse(await prom.GetStringAsync(
-                    $"api/v1/query_exemplars?query=mem0_gateway_request_duration_seconds_bucket&start={now - 300}&end={now + 60}"))!;
-                foreach (var series in json["data"]?.AsArray() ?? [])
+                foreach (var series in await ExemplarSeriesAsync(prom))
                 {
                     if (series!["exemplars"]!.AsArray().Any(e => (string?)e!["labels"]!["trace_id"] == traceId))
                     {
