@@ -9,11 +9,13 @@
 #
 # Usage: perf/overhead/run.sh [--smoke] [--rounds N] [--duration S] [--warmup S] [--connections C] [--threads T]
 #                             [--out DIR] [--no-build] [--targets direct,gw_on,gw_off,nginx] [--gateway-env "K=V ..."]
-#                             [--baseline REV]
+#                             [--baseline REV] [--baseline-env "K=V ..."]
 #   --baseline     also run gw_base: the gateway built from git revision REV (a temporary worktree), instrumentation
 #                  on, interleaved with the others, so a change is measured before and after in one run
 #   --gateway-env  extra environment for both gateways, applied last, for A/B runs (e.g. "DOTNET_gcServer=1", or
 #                  "Gateway__Tracing__Enabled=false" to measure gw_on without tracing)
+#   --baseline-env extra environment for gw_base only, after --gateway-env: with --baseline HEAD, an A/B of one
+#                  setting on the same code
 #   --smoke   a few seconds in total, for CI (1 round, 1 s warm-up, 1 s per target)
 # Full mode defaults: 5 rounds x 10 s per target, 10 s warm-up per target (.NET needs ~10 s of load to settle: tiered JIT and dynamic PGO).
 # Loopback only. Exits non-zero if anything fails to start or a target answers with errors; missed performance
@@ -25,7 +27,7 @@ root=$(cd "$here/../.." && pwd)
 rounds=5 duration=10 warmup=10 connections=32 threads=1 smoke=0 build=1 out="" targets="direct,gw_on,gw_off,nginx"
 path='/memories?user_id=lt-bench-0001'
 orig_args="$*"
-gateway_env="" baseline=""
+gateway_env="" baseline="" baseline_env=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,7 +42,8 @@ while [ $# -gt 0 ]; do
     --targets) targets=$2; shift ;;
     --gateway-env) gateway_env=$2; shift ;;
     --baseline) baseline=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --baseline-env) baseline_env=$2; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -98,8 +101,8 @@ for n in c.get("Gateway",{}).get("Services",{}): print("service", n)
 for cl,v in c.get("ReverseProxy",{}).get("Clusters",{}).items():
   for d in v.get("Destinations",{}): print("destination", cl, d)' "$1"
 }
-start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port_<name>, gw_mgmt_<name>, gw_om_<name>
-  local name=$1 mode=$2 target_dll=${3:-$dll} target_config=${4:-$config} mgmt kind a b listen_port
+start_gateway() { # name, instrumentation(on|off)[, dll, config, extra env] -> sets gw_port_<name>, gw_mgmt_<name>, gw_om_<name>
+  local name=$1 mode=$2 target_dll=${3:-$dll} target_config=${4:-$config} target_env=${5:-} mgmt kind a b listen_port
   local up="http://127.0.0.1:$up_port/"
   # Every listener gets a free port and every destination the fast upstream, whatever services the config has.
   local -a overrides=() ; local mem0="" om=""
@@ -121,6 +124,7 @@ start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port
   fi
   # Last, so that an A/B run can override the switches above (env keeps the last value of a name).
   if [ -n "$gateway_env" ]; then read -r -a extra <<< "$gateway_env"; envs+=("${extra[@]}"); fi
+  if [ -n "$target_env" ]; then read -r -a extra <<< "$target_env"; envs+=("${extra[@]}"); fi
   env "${envs[@]}" dotnet "$target_dll" --config "$target_config" \
     Gateway:ListenAddress=127.0.0.1 Gateway:ManagementAddress=127.0.0.1 Gateway:ManagementPort=$mgmt "${overrides[@]}" \
     >"$work/$name.log" 2>&1 &   # the access log goes to this file (stdout)
@@ -128,10 +132,10 @@ start_gateway() { # name, instrumentation(on|off)[, dll, config] -> sets gw_port
   echo $! > "$work/$name.pid"
   eval "gw_port_$name=$mem0; gw_mgmt_$name=$mgmt; gw_om_$name=$om"
 }
-start_ready() { # name mode [dll config]: start, wait until it proxies; a port taken meanwhile gets a new try
+start_ready() { # name mode [dll config env]: start, wait until it proxies; a port taken meanwhile gets a new try
   local name=$1 port
   for attempt in 1 2 3; do
-    start_gateway "$name" "$2" "${3:-}" "${4:-}"
+    start_gateway "$name" "$2" "${3:-}" "${4:-}" "${5:-}"
     eval "port=\$gw_port_$name"
     if wait_http "http://127.0.0.1:$port$path" 60 "$(cat "$work/$name.pid")"; then return 0; fi
     grep -q 'address already in use' "$work/$name.log" || break
@@ -141,7 +145,7 @@ start_ready() { # name mode [dll config]: start, wait until it proxies; a port t
 }
 start_ready gw_on on
 start_ready gw_off off
-if [ -n "$base_dll" ]; then start_ready gw_base on "$base_dll" "$base_config"; log "baseline gateway :$gw_port_gw_base"; fi
+if [ -n "$base_dll" ]; then start_ready gw_base on "$base_dll" "$base_config" "$baseline_env"; log "baseline gateway :$gw_port_gw_base"; fi
 log "gateway instrumentation on :$gw_port_gw_on (metrics :$gw_mgmt_gw_on), off :$gw_port_gw_off"
 
 # ---------- helpers: processes of a target, CPU ticks, peak RSS ----------
