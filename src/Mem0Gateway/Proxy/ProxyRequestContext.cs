@@ -46,6 +46,9 @@ public sealed class ProxyRequestContext
     /// <summary>ASP.NET Core's activity for the request (the SERVER span when it is recorded), looked up once.</summary>
     public Activity? Activity { get; }
 
+    /// <summary>The CLIENT span of the upstream call, when tracing started one; ended by the tracing feature.</summary>
+    public Activity? UpstreamActivity { get; set; }
+
     public long StartTimestamp { get; }
 
     /// <summary>When the response headers went out; 0 if they never did.</summary>

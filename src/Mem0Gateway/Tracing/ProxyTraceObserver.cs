@@ -94,16 +94,11 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
                 activity.AddTag(GenAiMemoryOperation.RecordId, memoryId);
             }
         }
-
-        if (_redactor.HasPersonalSegments(route))
-        {
-            // For the upstream CLIENT span, whose url.full the runtime writes from the raw path.
-            activity.SetCustomProperty(RedactedRequestPath.PropertyName, new RedactedRequestPath(_redactor, path));
-        }
     }
 
     public void OnRequestCompleted(ProxyRequestContext request)
     {
+        UpstreamSpans.EndUnanswered(request);
         var activity = request.Activity;
         if (activity is null || !activity.IsAllDataRequested)
         {

@@ -3,9 +3,11 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Mem0Gateway.Tracing;
 
 /// <summary>
-/// With tracing off, the upstream gets the caller's <c>traceparent</c>/<c>tracestate</c> exactly as sent (YARP copies
-/// request headers). Without this, the runtime would inject a traceparent of the unrecorded Activity ASP.NET Core
-/// creates for logging: a new, unsampled trace that a parent-based upstream sampler would then drop.
+/// The forwarder's client does no tracing of its own: no runtime CLIENT span and no trace headers written by the
+/// runtime. With tracing off, the upstream gets the caller's <c>traceparent</c>/<c>tracestate</c> exactly as sent
+/// (YARP copies request headers), where the runtime would have injected the unrecorded Activity ASP.NET Core creates
+/// for logging: a new, unsampled trace that a parent-based upstream sampler would drop. With tracing on,
+/// <see cref="UpstreamSpans"/> writes the gateway's own CLIENT span into <c>traceparent</c>.
 /// </summary>
 internal sealed class TraceContextPassThroughHttpClientFactory : ForwarderHttpClientFactory
 {

@@ -44,6 +44,16 @@ public sealed class TraceContextTests : IAsyncLifetime
         Assert.Equal("1.1", gatewayServer.GetTagItem("network.protocol.version"));
         Assert.Equal("mem0gw-tests/1.0", gatewayServer.GetTagItem("user_agent.original"));
         Assert.Equal(200, clientSpan.GetTagItem("http.response.status_code"));
+        // The HTTP client conventions, naming the upstream the gateway called.
+        var upstreamUri = _traced.Stack.Mem0.BaseAddress;
+        Assert.Equal("POST", clientSpan.DisplayName);
+        Assert.Equal("POST", clientSpan.GetTagItem("http.request.method"));
+        Assert.Equal(upstreamUri.Host, clientSpan.GetTagItem("server.address"));
+        Assert.Equal(upstreamUri.Port, clientSpan.GetTagItem("server.port"));
+        Assert.Equal($"http://{upstreamUri.Authority}/search", clientSpan.GetTagItem("url.full"));
+        Assert.Equal("1.1", clientSpan.GetTagItem("network.protocol.version"));
+        Assert.Equal(ActivityStatusCode.Unset, clientSpan.Status);
+        Assert.True(clientSpan.StartTimeUtc >= gatewayServer.StartTimeUtc && clientSpan.Duration <= gatewayServer.Duration, "the CLIENT span lies within the SERVER span");
 
         Assert.Equal("POST /search", gatewayServer.DisplayName);
         Assert.Equal("/search", gatewayServer.GetTagItem("http.route"));
@@ -56,6 +66,47 @@ public sealed class TraceContextTests : IAsyncLifetime
         var accessLine = (await _traced.Log.WaitForAsync(lines => lines.Any(l => (string?)l["trace.id"] == traceId && (string?)l["event.dataset"] == "mem0_gateway.access")))
             .Single(l => (string?)l["trace.id"] == traceId && (string?)l["event.dataset"] == "mem0_gateway.access");
         Assert.Equal(gatewayServer.SpanId.ToHexString(), (string?)accessLine["span.id"]);
+    }
+
+    [Fact]
+    public async Task An_upstream_4xx_marks_the_client_span_failed_but_not_the_server_span()
+    {
+        // A routed path the stand-in upstream does not serve: the 404 is the upstream's, not the gateway's.
+        using var client = _traced.Client("mem0");
+        using var response = await client.PostAsJsonAsync("/auth/register", new { email = "a@example.com", password = "pw-123456" });
+        Assert.Equal(404, (int)response.StatusCode);
+
+        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
+        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
+        var clientSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        Assert.Equal(404, clientSpan.GetTagItem("http.response.status_code"));
+        Assert.Equal("404", clientSpan.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, clientSpan.Status);
+        // The client's request was refused: by the HTTP server conventions, not the gateway's error.
+        var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        Assert.Equal(404, server.GetTagItem("http.response.status_code"));
+        Assert.Equal("mem0-auth-register", server.GetTagItem("mem0.route"));
+        Assert.Equal(ActivityStatusCode.Unset, server.Status);
+    }
+
+    [Fact]
+    public async Task A_call_the_upstream_never_answers_ends_its_client_span_with_the_error()
+    {
+        await _traced.Stack.Mem0.StopAsync();
+        using var client = _traced.Client("mem0");
+        using var response = await client.GetAsync("/memories?user_id=u1");
+        Assert.Equal(502, (int)response.StatusCode);
+
+        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
+        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
+        var clientSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        Assert.Equal(server.SpanId, clientSpan.ParentSpanId);
+        Assert.Equal("connect_refused", clientSpan.GetTagItem("error.type"));
+        Assert.Equal(ActivityStatusCode.Error, clientSpan.Status);
+        Assert.Null(clientSpan.GetTagItem("http.response.status_code"));
+        Assert.Equal("connect_refused", server.GetTagItem("error.type"));
+        Assert.Equal(502, server.GetTagItem("http.response.status_code"));
     }
 
     [Fact]
