@@ -76,14 +76,11 @@ public sealed class TraceContextTests : IAsyncLifetime
         using var response = await client.PostAsJsonAsync("/auth/register", new { email = "a@example.com", password = "pw-123456" });
         Assert.Equal(404, (int)response.StatusCode);
 
-        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
-        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
-        var clientSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        var (server, clientSpan) = await ServerAndClientSpansAsync(response);
         Assert.Equal(404, clientSpan.GetTagItem("http.response.status_code"));
         Assert.Equal("404", clientSpan.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, clientSpan.Status);
         // The client's request was refused: by the HTTP server conventions, not the gateway's error.
-        var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
         Assert.Equal(404, server.GetTagItem("http.response.status_code"));
         Assert.Equal("mem0-auth-register", server.GetTagItem("mem0.route"));
         Assert.Equal(ActivityStatusCode.Unset, server.Status);
@@ -97,10 +94,7 @@ public sealed class TraceContextTests : IAsyncLifetime
         using var response = await client.GetAsync("/memories?user_id=u1");
         Assert.Equal(502, (int)response.StatusCode);
 
-        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
-        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
-        var clientSpan = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
-        var server = Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default);
+        var (server, clientSpan) = await ServerAndClientSpansAsync(response);
         Assert.Equal(server.SpanId, clientSpan.ParentSpanId);
         Assert.Equal("connect_refused", clientSpan.GetTagItem("error.type"));
         Assert.Equal(ActivityStatusCode.Error, clientSpan.Status);
@@ -187,5 +181,13 @@ public sealed class TraceContextTests : IAsyncLifetime
         // The user id in the query becomes the same token the access log writes; the secret is gone.
         var listServer = listSpans.Single(s => s.Kind == ActivityKind.Server);
         Assert.Matches("^user_id=h:[0-9a-f]{16}&token=\\[REDACTED\\]$", (string)listServer.GetTagItem("url.query")!);
+    }
+
+    /// <summary>The gateway's SERVER span of a response's trace and the CLIENT span under it.</summary>
+    private async Task<(Activity Server, Activity Client)> ServerAndClientSpansAsync(HttpResponseMessage response)
+    {
+        var traceId = Assert.Single(response.Headers.GetValues("X-Trace-Id"));
+        var spans = await _traced.WaitForSpansAsync(traceId, s => s.Any(x => x.Kind == ActivityKind.Server) && s.Any(x => x.Kind == ActivityKind.Client));
+        return (Assert.Single(spans, s => s.Kind == ActivityKind.Server && s.ParentSpanId == default), Assert.Single(spans, s => s.Kind == ActivityKind.Client));
     }
 }
