@@ -4,7 +4,8 @@ namespace Mem0Gateway.Tracing;
 
 /// <summary>
 /// A destination prefix as a CLIENT span names it: <c>server.address</c>, the boxed <c>server.port</c> and the
-/// scheme and authority that start <c>url.full</c>. Parsed once per configured destination address.
+/// start of <c>url.full</c> (scheme, host, port and the prefix's own path, never its user info). Parsed once per
+/// configured destination address.
 /// </summary>
 internal sealed class UpstreamAddress
 {
@@ -15,15 +16,16 @@ internal sealed class UpstreamAddress
     {
         Host = prefix.IdnHost;
         Port = prefix.Port;
-        Origin = prefix.GetLeftPart(UriPartial.Authority);
+        // YARP appends the request path to the whole prefix, path included; credentials must not reach a span.
+        UrlStart = prefix.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
     }
 
     public string Host { get; }
 
     public object Port { get; }
 
-    /// <summary>scheme://host:port, without a trailing slash.</summary>
-    public string Origin { get; }
+    /// <summary>scheme://host[:port][/prefix path], without a trailing slash.</summary>
+    public string UrlStart { get; }
 
     public static UpstreamAddress Of(string destinationPrefix)
         => Cache.GetOrAdd(destinationPrefix, static prefix => new UpstreamAddress(new Uri(prefix, UriKind.Absolute)));

@@ -108,14 +108,14 @@ internal sealed class UpstreamSpans
         client.Stop();
     }
 
-    /// <summary>The destination's origin with the path and query as the SERVER span shows them (ids tokenised,
+    /// <summary>The destination's address with the path and query as the SERVER span shows them (ids tokenised,
     /// secret and free-text values removed).</summary>
     private string FullUrl(UpstreamAddress upstream, ProxyRequestContext request)
     {
         var path = _redactor.RedactPath(request);
         return _redactor.RedactQuery(request) is { } query
-            ? string.Concat(upstream.Origin, path, "?", query)
-            : string.Concat(upstream.Origin, path);
+            ? string.Concat(upstream.UrlStart, path, "?", query)
+            : string.Concat(upstream.UrlStart, path);
     }
 
     private static string SpanNameOf(HttpMethodLabel method) => method == HttpMethodLabel.Other ? "HTTP" : method.ToLabel();
