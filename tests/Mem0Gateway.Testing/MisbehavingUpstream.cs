@@ -32,6 +32,7 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SemaphoreSlim _cuts = new(0);
     private int _connections;
 
     public MisbehavingUpstream(UpstreamFault fault)
@@ -52,6 +53,15 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
 
     /// <summary>Lets a held event stream send its first event.</summary>
     public void Release() => _released.TrySetResult();
+
+    /// <summary>
+    /// With <see cref="UpstreamFault.ResetMidResponse"/>: a response is reset when <see cref="Cut"/> says so, not 50 ms
+    /// after its partial body, so a test can first see the headers arrive (a busy machine may take longer than 50 ms).
+    /// </summary>
+    public bool CutOnCue { get; init; }
+
+    /// <summary>Resets one response that is waiting for its cue.</summary>
+    public void Cut() => _cuts.Release();
 
     private async Task AcceptAsync()
     {
@@ -82,7 +92,7 @@ public sealed class MisbehavingUpstream : IAsyncDisposable
                 case UpstreamFault.ResetMidResponse:
                     await SendAsync(socket, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"results\":[");
                     await SendAsync(socket, new string(' ', 4000));
-                    await Task.Delay(50);
+                    await (CutOnCue ? _cuts.WaitAsync(_stop.Token) : Task.Delay(50));
                     socket.LingerState = new LingerOption(true, 0); // close with RST
                     break;
                 case UpstreamFault.TruncatedBody:

@@ -63,15 +63,19 @@ public sealed class InhibitionTests
             Assert.True(post.IsSuccessStatusCode, $"{post.StatusCode}: {await post.Content.ReadAsStringAsync()}\n{alertmanager.Log}");
         }
 
-        // Alertmanager decides inhibition as it lists alerts; wait until it lists all of them
+        // Alertmanager lists an alert before its inhibitor has caught up with the alert that mutes it: wait until every
+        // alert is listed and the mutes have settled, then check every state (an alert muted wrongly never settles).
         Dictionary<string, JsonObject> byName = [];
+        bool IsSuppressed(string name) => byName[name]["status"]!["state"]!.GetValue<string>() == "suppressed";
         await Poll.UntilAsync(async () =>
         {
             var listed = JsonNode.Parse(await alertmanager.Http.GetStringAsync("api/v2/alerts"))!.AsArray().OfType<JsonObject>().ToList();
             byName = sent.Where(s => listed.Any(a => Matches(a, s.Value)))
                 .ToDictionary(s => s.Key, s => listed.First(a => Matches(a, s.Value)));
-            return byName.Count == sent.Count;
-        }, TimeSpan.FromSeconds(10), "Alertmanager lists every sent alert", () => alertmanager.Log, TimeSpan.FromMilliseconds(100));
+            return byName.Count == sent.Count && muted.All(IsSuppressed);
+        }, TimeSpan.FromSeconds(10), "Alertmanager lists every sent alert, the muted ones suppressed",
+            () => string.Join(", ", byName.Select(kv => $"{kv.Key}: {kv.Value["status"]!["state"]}")) + "\n" + alertmanager.Log,
+            TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(sent.Count, byName.Count);
         var fingerprints = byName.ToDictionary(kv => kv.Value["fingerprint"]!.GetValue<string>(), kv => kv.Key);

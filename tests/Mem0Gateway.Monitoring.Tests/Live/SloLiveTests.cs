@@ -103,19 +103,19 @@ public sealed class SloLiveTests(ITestOutputHelper output)
     [Fact]
     public async Task Responses_that_break_after_their_headers_burn_the_availability_SLO()
     {
-        await using var resetting = new MisbehavingUpstream(UpstreamFault.ResetMidResponse);
+        await using var resetting = new MisbehavingUpstream(UpstreamFault.ResetMidResponse) { CutOnCue = true };
         await using var stack = await Stack.StartAsync(new() { ["openmemory"] = resetting.BaseAddress });
         var prometheus = stack.Prometheus;
         using var omClient = stack.Gateway.Client("openmemory");
 
-        Assert.Equal(HttpStatusCode.OK, await BrokenAsync(omClient));
+        Assert.Equal(HttpStatusCode.OK, await BrokenAsync(omClient, resetting));
         await WaitForValueAsync(prometheus, "sum(mem0_gateway_requests_total{service=\"openmemory\"}) == 1");
         await WaitForValueAsync(prometheus, "sum(mem0_gateway_responses_broken_total{service=\"openmemory\"}) == 1");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 5; i++)
         {
-            statuses.Add(await BrokenAsync(omClient));
+            statuses.Add(await BrokenAsync(omClient, resetting));
         }
 
         // the client saw headers and a 200 before each cut: an upstream fault behind a success status
@@ -146,10 +146,12 @@ public sealed class SloLiveTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    /// <summary>A request whose response breaks mid-body; returns the status the client saw before the cut.</summary>
-    private static async Task<HttpStatusCode> BrokenAsync(HttpClient openmemory)
+    /// <summary>A request whose response breaks mid-body, once its headers have reached the client; returns the status
+    /// the client saw before the cut.</summary>
+    private static async Task<HttpStatusCode> BrokenAsync(HttpClient openmemory, MisbehavingUpstream upstream)
     {
         using var response = await openmemory.GetAsync("/api/v1/memories/?user_id=alice", HttpCompletionOption.ResponseHeadersRead);
+        upstream.Cut();
         if (response.IsSuccessStatusCode)
         {
             await Assert.ThrowsAnyAsync<Exception>(() => response.Content.ReadAsByteArrayAsync());
