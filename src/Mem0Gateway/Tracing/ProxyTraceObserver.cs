@@ -39,11 +39,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
 
         // The HTTP server conventions, which ASP.NET Core's own span leaves to an instrumentation: written here, where
         // the route is known, with values that need no formatting.
-        activity.AddTag("http.request.method", request.Method.ToLabel());
-        if (request.Method == HttpMethodLabel.Other)
-        {
-            activity.AddTag("http.request.method_original", httpRequest.Method);
-        }
+        HttpSpanConventions.AddMethod(activity, request.Method, httpRequest.Method);
 
         activity.AddTag("url.scheme", httpRequest.Scheme);
         var host = httpRequest.Host;
@@ -56,7 +52,7 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             }
         }
 
-        activity.AddTag("network.protocol.version", ProtocolVersionOf(httpRequest.Protocol));
+        activity.AddTag("network.protocol.version", HttpSpanConventions.ProtocolVersionOf(httpRequest.Protocol));
         if (httpRequest.Headers.UserAgent is [{ } userAgent])
         {
             activity.AddTag("user_agent.original", userAgent);
@@ -144,13 +140,4 @@ internal sealed class ProxyTraceObserver : IProxyRequestObserver
             }
         }
     }
-
-    private static string ProtocolVersionOf(string protocol) => protocol switch
-    {
-        _ when HttpProtocol.IsHttp11(protocol) => "1.1",
-        _ when HttpProtocol.IsHttp2(protocol) => "2",
-        _ when HttpProtocol.IsHttp3(protocol) => "3",
-        _ when HttpProtocol.IsHttp10(protocol) => "1.0",
-        _ => protocol,
-    };
 }

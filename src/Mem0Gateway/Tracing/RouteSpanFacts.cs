@@ -26,7 +26,7 @@ internal sealed class RouteSpanFacts
     {
         // An unknown method is named "HTTP", and a request no route matched gets no template: the conventions forbid
         // a raw path in the name.
-        var verb = method == HttpMethodLabel.Other ? "HTTP" : method.ToLabel();
+        var verb = HttpSpanConventions.VerbOf(method);
         return _route.IsProxied && !string.IsNullOrEmpty(_route.Template) ? $"{verb} {_route.Template}" : verb;
     }
 }

@@ -34,7 +34,7 @@ internal sealed class UpstreamSpans
         }
 
         var current = Activity.Current;
-        var client = Source.StartActivity(ActivityKind.Client, server.Context, name: SpanNameOf(request.Method));
+        var client = Source.StartActivity(ActivityKind.Client, server.Context, name: HttpSpanConventions.VerbOf(request.Method));
         // The span covers the call only; the rest of the request stays under the SERVER span.
         Activity.Current = current;
 
@@ -51,11 +51,7 @@ internal sealed class UpstreamSpans
         if (client.IsAllDataRequested)
         {
             var upstream = UpstreamAddress.Of(context.DestinationPrefix);
-            client.AddTag("http.request.method", request.Method.ToLabel());
-            if (request.Method == HttpMethodLabel.Other)
-            {
-                client.AddTag("http.request.method_original", context.HttpContext.Request.Method);
-            }
+            HttpSpanConventions.AddMethod(client, request.Method, context.HttpContext.Request.Method);
 
             client.AddTag("server.address", upstream.Host);
             client.AddTag("server.port", upstream.Port);
@@ -77,12 +73,12 @@ internal sealed class UpstreamSpans
         if (client.IsAllDataRequested)
         {
             var status = (int)response.StatusCode;
-            client.AddTag("network.protocol.version", ProtocolVersionOf(response.Version));
+            client.AddTag("network.protocol.version", HttpSpanConventions.ProtocolVersionOf(response.Version));
             client.AddTag("http.response.status_code", BoxedTagValues.StatusCode(status));
             if (status >= 400)
             {
                 // A client span's 4xx is an error too: the call did not do what it was sent for.
-                client.AddTag("error.type", status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                client.AddTag("error.type", StatusCodeLabels.ToLabel(status));
                 client.SetStatus(ActivityStatusCode.Error);
             }
         }
@@ -117,15 +113,4 @@ internal sealed class UpstreamSpans
             ? string.Concat(upstream.UrlStart, path, "?", query)
             : string.Concat(upstream.UrlStart, path);
     }
-
-    private static string SpanNameOf(HttpMethodLabel method) => method == HttpMethodLabel.Other ? "HTTP" : method.ToLabel();
-
-    private static string ProtocolVersionOf(Version version) => version switch
-    {
-        { Major: 1, Minor: 1 } => "1.1",
-        { Major: 2 } => "2",
-        { Major: 3 } => "3",
-        { Major: 1, Minor: 0 } => "1.0",
-        _ => version.ToString(),
-    };
 }

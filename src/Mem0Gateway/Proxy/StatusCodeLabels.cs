@@ -1,6 +1,6 @@
-namespace Mem0Gateway.Metrics;
+namespace Mem0Gateway.Proxy;
 
-/// <summary>Status codes as label strings, formatted once.</summary>
+/// <summary>Status codes as text (metric labels, span error types), formatted once.</summary>
 public static class StatusCodeLabels
 {
     private static readonly string[] Labels = Enumerable.Range(0, 600).Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
