@@ -37,12 +37,14 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <param name="arguments">Command-line arguments after <c>--config PATH</c> (say <c>--log-format pretty</c>).</param>
+    /// <param name="onTerminal">Run it on a pseudo-terminal (script(1)), as an interactive shell would; its stderr then
+    /// arrives with its stdout.</param>
     public static async Task<GatewayProcess> StartAsync(GatewayInstanceOptions? options = null, IDictionary<string, string>? environment = null,
-        IReadOnlyList<string>? arguments = null)
+        IReadOnlyList<string>? arguments = null, bool onTerminal = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var gateway = Launch(GatewayTestConfig.Create(options ?? new GatewayInstanceOptions()), environment, arguments ?? []);
+            var gateway = Launch(GatewayTestConfig.Create(options ?? new GatewayInstanceOptions()), environment, arguments ?? [], onTerminal);
             try
             {
                 await gateway.WaitUntilListeningAsync();
@@ -56,20 +58,30 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    private static GatewayProcess Launch(GatewayTestConfig config, IDictionary<string, string>? environment, IReadOnlyList<string> arguments)
+    private static GatewayProcess Launch(GatewayTestConfig config, IDictionary<string, string>? environment, IReadOnlyList<string> arguments, bool onTerminal)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Mem0Gateway.dll");
-        var start = new ProcessStartInfo("dotnet")
+        string[] command = ["dotnet", dll, "--config", config.ConfigPath, .. arguments];
+        var start = new ProcessStartInfo(onTerminal ? "script" : command[0])
         {
-            ArgumentList = { dll, "--config", config.ConfigPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = onTerminal,
             UseShellExecute = false,
             WorkingDirectory = config.Directory,
         };
-        foreach (var argument in arguments)
+        if (onTerminal)
         {
-            start.ArgumentList.Add(argument);
+            start.ArgumentList.Add("-qfec");
+            start.ArgumentList.Add(string.Join(' ', command.Select(part => "'" + part.Replace("'", "'\\''", StringComparison.Ordinal) + "'")));
+            start.ArgumentList.Add("/dev/null");
+        }
+        else
+        {
+            foreach (var part in command[1..])
+            {
+                start.ArgumentList.Add(part);
+            }
         }
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Text.Json;
 using Mem0Gateway.Testing;
 
@@ -72,54 +70,13 @@ public sealed class ConsoleOutputTests
     [Fact]
     public async Task A_terminal_gets_readable_coloured_lines_without_being_asked()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Mem0Gateway.dll");
-        for (var attempt = 1; ; attempt++)
-        {
-            var config = GatewayTestConfig.Create(InformationLogs());
-            // script(1) runs the gateway on a pseudo-terminal, as an interactive shell would.
-            var start = new ProcessStartInfo("script")
-            {
-                ArgumentList = { "-qfec", $"dotnet '{dll}' --config '{config.ConfigPath}'", "/dev/null" },
-                RedirectStandardOutput = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = config.Directory,
-            };
-            var output = new ConcurrentQueue<string>();
-            using var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-            process.BeginOutputReadLine();
-            try
-            {
-                bool Summarised() => output.Any(l => l.Contains("Tracing ", StringComparison.Ordinal));
-                // A gateway that exits (a port taken by a parallel test between allocation and bind) ends the wait.
-                await Poll.UntilAsync(() => Task.FromResult(Summarised() || process.HasExited),
-                    TimeSpan.FromSeconds(30), "the gateway on a terminal prints its summary", () => string.Join("\n", output));
-                if (process.HasExited)
-                {
-                    // Lets the output reader drain what the process wrote before it exited.
-                    await process.WaitForExitAsync();
-                }
-
-                if (!Summarised() && attempt < 3 && output.Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
-                {
-                    continue;
-                }
-
-                var lines = output.ToList();
-                Assert.True(Summarised(), "no start-up summary; the gateway printed:\n" + string.Join("\n", lines));
-                Assert.DoesNotContain(lines, l => l.Contains("\"@timestamp\"", StringComparison.Ordinal));
-                Assert.Contains(lines, l => l.Contains("\u001b[", StringComparison.Ordinal) && l.Contains("INF", StringComparison.Ordinal));
-                Assert.Contains(lines, l => l.Contains($"http://127.0.0.1:{config.ManagementPort}/", StringComparison.Ordinal));
-                return;
-            }
-            finally
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-                Directory.Delete(config.Directory, recursive: true);
-            }
-        }
+        await using var gateway = await GatewayProcess.StartAsync(InformationLogs(), onTerminal: true);
+        await Poll.UntilAsync(() => gateway.StandardOutput.Any(l => l.Contains("Tracing ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the gateway on a terminal prints its summary", () => string.Join("\n", gateway.StandardOutput));
+        var lines = gateway.StandardOutput.ToList();
+        Assert.DoesNotContain(lines, l => l.Contains("\"@timestamp\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("\u001b[", StringComparison.Ordinal) && l.Contains("INF", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains($"http://127.0.0.1:{gateway.ManagementPort}/", StringComparison.Ordinal));
     }
 
     [Fact]
